@@ -5,6 +5,7 @@
     ├── APIError                    the tenant answered with an error status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
+    │   │   └── TfaRequiredError            401 "TFA TOTP code required": retry the login with a code
     │   ├── PermissionDeniedError       403
     │   ├── NotFoundError               404 (also raised for a name or id that does not exist)
     │   ├── ConflictError               409 (also raised for "already exists")
@@ -73,6 +74,12 @@ class BadRequestError(APIError):
 
 class AuthenticationError(APIError):
     kind = "authentication_failed"
+
+
+class TfaRequiredError(AuthenticationError):
+    """The OAI-Secure login needs a TOTP code (message ``TFA TOTP code required``, contract §1.2)."""
+
+    kind = "tfa_required"
 
 
 class PermissionDeniedError(APIError):

@@ -1,0 +1,152 @@
+"""Streaming transfers of binaries (contract §1.11): multipart and raw uploads, downloads to a file.
+
+For the multipart upload httpx would write data fields before files; Cumulocity's UI and SDK send
+``file`` first and ``object`` second, and ``object`` is a plain form field holding JSON text with no
+part Content-Type. So the body is built here: the file is streamed from disk in chunks, with a
+progress callback.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from c8ydm.api.errors import InputError
+
+CHUNK_BYTES = 256 * 1024
+FALLBACK_MIME = "c8y_upload"  # §1.11: what the UI sends when no MIME type can be guessed
+
+ProgressCallback = Callable[[int, int], None]  # (bytes_sent, total_bytes) of the file part
+DownloadProgress = Callable[[int, int | None], None]  # (bytes_received, Content-Length or None)
+
+
+def guess_mime(name: str) -> str:
+    """The MIME type guessed from the file extension, else ``c8y_upload``."""
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or FALLBACK_MIME
+
+
+def _quote(value: str) -> str:
+    # The HTML5 form encoding httpx also uses: no raw quotes or line breaks in a header parameter.
+    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def check_readable(path: Path) -> int:
+    """The file's size; InputError when it is missing or not a regular file."""
+    if not path.is_file():
+        raise InputError(f"file not found: {path}")
+    return path.stat().st_size
+
+
+class MultipartUpload:
+    """A re-iterable body ``file`` (from a path or bytes) then ``object`` (JSON text).
+
+    Iterating again re-reads the file, so the body can be replayed (e.g. after a re-login).
+    """
+
+    def __init__(
+        self,
+        source: Path | bytes,
+        *,
+        filename: str,
+        mime: str,
+        object_part: Mapping[str, Any] | None,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self._source = source
+        self.size = len(source) if isinstance(source, bytes) else check_readable(source)
+        self.boundary = secrets.token_hex(16)
+        self._on_progress = on_progress
+        head = (
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{_quote(filename)}"\r\n'
+            f"Content-Type: {mime}\r\n\r\n"
+        )
+        tail = "\r\n"
+        if object_part is not None:
+            text = json.dumps(dict(object_part), ensure_ascii=False, separators=(",", ":"))
+            tail += f'--{self.boundary}\r\nContent-Disposition: form-data; name="object"\r\n\r\n{text}\r\n'
+        tail += f"--{self.boundary}--\r\n"
+        self._head = head.encode("utf-8")
+        self._tail = tail.encode("utf-8")
+
+    @property
+    def content_type(self) -> str:
+        """The request's Content-Type with the boundary."""
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    @property
+    def content_length(self) -> int:
+        """The exact body length, so the upload is not chunked."""
+        return len(self._head) + self.size + len(self._tail)
+
+    def headers(self) -> dict[str, str]:
+        """Content-Type and Content-Length for the request."""
+        return {"Content-Type": self.content_type, "Content-Length": str(self.content_length)}
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._head
+        sent = 0
+        if self._on_progress is not None:
+            self._on_progress(0, self.size)
+        for chunk in self._file_chunks():
+            sent += len(chunk)
+            yield chunk
+            if self._on_progress is not None:
+                self._on_progress(sent, self.size)
+        yield self._tail
+
+    def _file_chunks(self) -> Iterator[bytes]:
+        if isinstance(self._source, bytes):
+            for start in range(0, len(self._source), CHUNK_BYTES):
+                yield self._source[start : start + CHUNK_BYTES]
+            return
+        with self._source.open("rb") as handle:
+            yield from iter(lambda: handle.read(CHUNK_BYTES), b"")
+
+
+class FileBody:
+    """A re-iterable raw body read from a file in chunks, reporting progress (for raw PUT uploads)."""
+
+    def __init__(self, path: Path, *, on_progress: ProgressCallback | None = None) -> None:
+        self._path = path
+        self.size = check_readable(path)
+        self._on_progress = on_progress
+
+    def __iter__(self) -> Iterator[bytes]:
+        sent = 0
+        with self._path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+                sent += len(chunk)
+                yield chunk
+                if self._on_progress is not None:
+                    self._on_progress(sent, self.size)
+
+
+def stream_to_file(
+    response: httpx.Response, dest: Path, *, on_progress: DownloadProgress | None = None
+) -> Path:
+    """Write a streamed response body to ``dest`` via a ``.part`` file renamed at the end."""
+    length = response.headers.get("Content-Length")
+    total = int(length) if length and length.isdigit() else None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    received = 0
+    try:
+        with partial.open("wb") as handle:
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                handle.write(chunk)
+                received += len(chunk)
+                if on_progress is not None:
+                    on_progress(received, total)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return dest

@@ -1,0 +1,69 @@
+"""Shared by the device, operation and bulk commands: operation columns, --wait with live status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated
+
+import typer
+
+from c8ydm.api.client import Client
+from c8ydm.api.models import Operation, OperationStatus
+from c8ydm.api.polling import PollPolicy
+from c8ydm.cli.context import App
+from c8ydm.cli.options import complete_names
+from c8ydm.procedures.waiting import wait_for_operations
+
+OPERATION_COLUMNS = [
+    ("ID", "id"),
+    ("DEVICE", "deviceId"),
+    ("STATUS", "status"),
+    ("CREATED", "creationTime"),
+    ("DESCRIPTION", "description"),
+    ("FAILURE REASON", "failureReason"),
+]
+DRY_RUN_NOTE = "Dry run: no operation was created, so there is nothing to wait for."
+
+DeviceArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="DEVICE",
+        autocompletion=complete_names("device"),
+        help="Device name or id.",
+        show_default=False,
+    ),
+]
+WaitOption = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="Follow the operations on stderr until they end: exit 0, 11 (FAILED) or 12 (--timeout).",
+    ),
+]
+
+
+def status_text(operation: Operation) -> str:
+    """The status as Cumulocity writes it (``FAILED``), also for a value c8ydm does not know."""
+    status = operation.status
+    return str(status.value if isinstance(status, OperationStatus) else status)
+
+
+def poll_policy(app: App) -> PollPolicy:
+    """The default polling policy with the user's ``--timeout`` as its overall deadline."""
+    return PollPolicy().with_timeout(app.options.timeout)
+
+
+def wait_with_progress(
+    app: App,
+    client: Client,
+    operations: Sequence[Operation | str],
+    labels: Mapping[str, str] | None = None,
+) -> list[Operation]:
+    """Wait for the operations with live status on stderr; raises for FAILED (11) and timeout (12)."""
+    if client.dry_run:
+        app.message(DRY_RUN_NOTE)
+        return [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
+    with app.operation_progress() as live:
+        return wait_for_operations(
+            client, operations, policy=poll_policy(app), on_status=live.update, labels=labels
+        )

@@ -1,0 +1,74 @@
+"""operation show|wait|cancel: follow and stop device operations by id (contract §10, §1.12)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from c8ydm.cli.commands._operations import OPERATION_COLUMNS, status_text, wait_with_progress
+from c8ydm.cli.context import App
+from c8ydm.cli.options import command, new_group
+from c8ydm.procedures.operation_control import cancel_operations, plan_cancel
+
+group = new_group("""Show, wait for and cancel device operations.
+
+Example:
+  c8ydm operation wait 1234 5678 --timeout 300
+  c8ydm operation cancel 1234 --yes""")
+
+OperationId = Annotated[str, typer.Argument(metavar="ID", help="Operation id.", show_default=False)]
+OperationIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Operation ids.", show_default=False)]
+CANCEL_COLUMNS = [
+    ("ID", "id"),
+    ("DEVICE", "deviceId"),
+    ("BEFORE", "previousStatus"),
+    ("STATUS", "status"),
+    ("CANCELLED", "cancelled"),
+]
+
+
+@command(group, "show")
+def show(app: App, operation_id: OperationId) -> None:
+    """Show one operation with all its fragments.
+
+    Example:
+      c8ydm operation show 1234 -o json
+    """
+    app.render(app.client().operations.get(operation_id))
+
+
+@command(group, "wait")
+def wait(app: App, operation_ids: OperationIds) -> None:
+    """Wait until operations end, with live status on stderr; print them when all succeeded.
+
+    Exits 0 when all are SUCCESSFUL, 11 when any FAILED (the device's reason is shown), 12 when
+    --timeout (default 600 s, for all of them together) passes first; nothing is cancelled then.
+    Many operations are followed with a few list queries rather than one request each.
+
+    Example:
+      c8ydm operation wait 1234 5678 --timeout 120
+    """
+    app.render(wait_with_progress(app, app.client(), operation_ids), columns=OPERATION_COLUMNS)
+
+
+@command(group, "cancel")
+def cancel(app: App, operation_ids: OperationIds) -> None:
+    """Cancel operations that are PENDING or EXECUTING (set to FAILED: "User cancelled operation").
+
+    Operations that have already ended are reported and left unchanged. Asks for confirmation
+    unless --yes is given.
+
+    Example:
+      c8ydm operation cancel 1234 5678 --yes
+    """
+    client = app.client()
+    plan = plan_cancel(client, operation_ids)
+    for ended in plan.ended:
+        app.message(f"Operation {ended.id} has already ended ({status_text(ended)}); left unchanged.")
+    if plan.cancellable:
+        listed = ", ".join(f"{op.id} ({status_text(op)}, device {op.device_id})" for op in plan.cancellable)
+        if not app.confirm(f"Cancel {len(plan.cancellable)} operation(s): {listed}?"):
+            app.message("Nothing was cancelled.")
+            return
+    app.render(cancel_operations(client, plan), columns=CANCEL_COLUMNS)

@@ -1,0 +1,183 @@
+"""sandbox start | status | stop | reset: a local Cumulocity-compatible tenant (cli-surface.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from c8ydm import settings
+from c8ydm.api.errors import InputError, TransportError
+from c8ydm.cli.context import App
+from c8ydm.cli.options import command, new_group
+from c8ydm.sandbox import control
+
+SESSION_NAME = "sandbox"
+COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir"]  # the password only in json
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Sandbox data (default: $C8YDM_SANDBOX_DIR or ~/.local/share/c8ydm/sandbox).",
+        show_default=False,
+    ),
+]
+
+group = new_group("""Run a local sandbox tenant with simulated devices.
+
+The sandbox speaks Cumulocity's REST API on loopback, keeps its data in a data dir and simulates
+devices that carry out operations. `start` saves and selects the session "sandbox". Several
+sandboxes can run side by side, one per data dir and port.
+
+Example:
+  c8ydm sandbox start --devices 50
+  c8ydm sandbox status -o json""")
+
+
+def _record(state: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "url",
+        "tenant",
+        "user",
+        "password",
+        "readonly_user",
+        "readonly_password",
+        "devices",
+        "port",
+        "pid",
+    )
+    return {
+        **{key: state.get(key) for key in keys},
+        "running": state["running"],
+        "data_dir": state["data_dir"],
+    }
+
+
+def _save_session(state: dict[str, Any]) -> None:
+    # The session holds no secret: it is read from the sandbox's state file (settings._from_sandbox).
+    settings.save_session(
+        settings.Session(
+            name=SESSION_NAME,
+            url=state["url"],
+            tenant=state["tenant"],
+            user=state["user"],
+            kind="sandbox",
+            sandbox_data_dir=state["data_dir"],
+        )
+    )
+
+
+@command(group, "start")
+def start(
+    app: App,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port", metavar="P", help="Port (default 8111 if free, 0 any free).", show_default=False
+        ),
+    ] = None,
+    devices: Annotated[int, typer.Option("--devices", metavar="N", min=0, help="Simulated devices.")] = 10,
+    data_dir: DataDir = None,
+    foreground: Annotated[
+        bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", help="Seed of the simulation and faults.")] = 42,
+    op_delay: Annotated[
+        float, typer.Option("--op-delay", metavar="SECONDS", min=0, help="Time per operation state change.")
+    ] = 0.5,
+    failure_rate: Annotated[
+        float,
+        typer.Option(
+            "--failure-rate", metavar="F", min=0, max=1, help="Share of devices whose operations fail."
+        ),
+    ] = 0.0,
+    silent_rate: Annotated[
+        float,
+        typer.Option("--silent-rate", metavar="F", min=0, max=1, help="Share of devices that never answer."),
+    ] = 0.0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            metavar="RULE",
+            help=(
+                "Inject faults: PATTERN:KIND[:RATE[:SECONDS]], KIND latency|429|503|drop, PATTERN a regex on "
+                "'METHOD /path'. Repeatable."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Start a sandbox tenant in the background and select the session "sandbox".
+
+    Example:
+      c8ydm sandbox start
+      c8ydm sandbox start --port 0 --devices 100 --failure-rate 0.1 --fault "POST /inventory/.*:429:0.5"
+    """
+    options: dict[str, Any] = {
+        "devices": devices,
+        "seed": seed,
+        "op_delay_seconds": op_delay,
+        "failure_rate": failure_rate,
+        "silent_rate": silent_rate,
+    }
+    try:
+        if foreground:
+            config = control.make_config(data_dir, port=port, faults=fault or [], **options)
+            _save_session(
+                {
+                    "url": control.status_url(config),
+                    "tenant": config.tenant,
+                    "user": config.admin_user,
+                    "data_dir": str(config.data_dir),
+                }
+            )
+            app.message(f"Session {SESSION_NAME!r} selected. Stop with Ctrl-C.")
+            control.serve(config)
+            return
+        state = control.start(data_dir, port=port, faults=fault or [], **options)
+    except ValueError as error:
+        raise InputError(str(error), hint="A fault rule reads PATTERN:KIND[:RATE[:SECONDS]].") from None
+    except control.SandboxError as error:
+        raise TransportError(str(error), hint="See the sandbox log in its data dir.") from None
+    _save_session(state)
+    app.message(
+        f"Sandbox running at {state['url']} (tenant {state['tenant']}); session {SESSION_NAME!r} selected."
+    )
+    app.render(_record(state), columns=COLUMNS)
+
+
+@command(group, "status")
+def status(app: App, data_dir: DataDir = None) -> None:
+    """Show whether the sandbox runs, its URL and its (local, throwaway) credentials.
+
+    Example:
+      c8ydm sandbox status -o json
+    """
+    app.render(_record(control.status(data_dir)), columns=COLUMNS)
+
+
+@command(group, "stop")
+def stop(app: App, data_dir: DataDir = None) -> None:
+    """Stop the sandbox; its data stays for the next start.
+
+    Example:
+      c8ydm sandbox stop
+    """
+    stopped = control.stop(data_dir)
+    app.message("Sandbox stopped." if stopped else "The sandbox was not running.")
+    app.render({"stopped": stopped, "data_dir": str(control.resolve_dir(data_dir))})
+
+
+@command(group, "reset")
+def reset(app: App, data_dir: DataDir = None) -> None:
+    """Stop the sandbox and delete its data and credentials (a throwaway local tenant: no prompt).
+
+    Example:
+      c8ydm sandbox reset
+    """
+    directory = control.resolve_dir(data_dir)
+    control.reset(directory)
+    app.message(f"Sandbox data in {directory} deleted.")
+    app.render({"reset": True, "data_dir": str(directory)})

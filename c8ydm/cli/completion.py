@@ -1,0 +1,180 @@
+"""Shell completion without Typer or click: answers from the generated index and local caches.
+
+``main()`` calls :func:`run` before importing anything else when ``_C8YDM_COMPLETE`` is set. The
+protocol is Typer's (``complete_bash|complete_zsh|complete_fish|complete_powershell`` with
+``COMP_WORDS``/``COMP_CWORD`` or ``_TYPER_COMPLETE_ARGS``), so ``completions/`` are Typer's own
+scripts. The command tree comes from ``_completion_index.json`` (written by
+``scripts/gen_completions.py``); names of repository entries and devices come from a short-lived
+cache that listing commands fill with :func:`write_name_cache`. Nothing here touches the network.
+
+This module imports only the standard library: it runs on every key press.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+import time
+from pathlib import Path  # already imported by the interpreter's start-up (site)
+
+# Not `from typing import TYPE_CHECKING`: importing typing alone costs a completion ~20% more time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    Node = dict[str, Any]
+    Item = tuple[str, str]
+
+CACHE_TTL_SECONDS = 300
+INDEX_PATH = Path(__file__).with_name("_completion_index.json")
+# While the generator walks the command tree, name completers answer with this marker and their kind.
+DYNAMIC_MARKER = "\0dynamic:"
+SESSION_KIND = "session"
+
+
+def cache_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """``$C8YDM_CACHE_DIR/names.json``, else under ``$XDG_CACHE_HOME/c8ydm`` or ``~/.cache/c8ydm``."""
+    if environ.get("C8YDM_CACHE_DIR"):
+        return Path(environ["C8YDM_CACHE_DIR"]) / "names.json"
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "c8ydm" / "names.json"
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_name_cache(kind: str, names: Iterable[str]) -> None:
+    """Remember ``names`` of ``kind`` ("firmware", "device", ...) for completion; never fails a command."""
+    path = cache_path()
+    cache = _load_json(path)
+    cache = cache if isinstance(cache, dict) else {}
+    cache[kind] = {"time": time.time(), "names": sorted(set(names))}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache is a convenience: a read-only home must not break the command
+
+
+def read_name_cache(kind: str, *, now: float | None = None) -> list[str]:
+    """The cached names of ``kind`` if written less than CACHE_TTL_SECONDS ago, else nothing."""
+    if kind == SESSION_KIND:
+        from c8ydm.settings import session_names  # stdlib only: reads the local sessions file
+
+        return session_names()
+    entry = (_load_json(cache_path()) or {}).get(kind)
+    if not isinstance(entry, dict) or (now or time.time()) - entry.get("time", 0) > CACHE_TTL_SECONDS:
+        return []
+    return [str(name) for name in entry.get("names", [])]
+
+
+def _values(spec: Node, incomplete: str) -> list[Item]:
+    values = list(spec.get("choices", []))
+    if spec.get("dynamic"):
+        values += read_name_cache(spec["dynamic"])
+    return [(v, "") for v in values if v.startswith(incomplete)]
+
+
+def candidates(root: Node, args: list[str], incomplete: str) -> list[Item]:
+    """Completions (value, help) for ``incomplete`` after the words ``args`` (program name excluded)."""
+    node, positional, pending = root, 0, None
+    for word in args:
+        if pending is not None:
+            pending = None
+        elif word.startswith("-") and len(word) > 1:
+            name = word.split("=", 1)[0]
+            option = next((o for o in node.get("options", []) if name in o["names"]), None)
+            if option and option.get("value") and "=" not in word:
+                pending = option
+        elif word in node.get("commands", {}):
+            node, positional = node["commands"][word], 0
+        else:
+            positional += 1
+    if pending is not None:
+        return _values(pending, incomplete)
+    if incomplete.startswith("-"):
+        options = [*node.get("options", []), {"names": ["--help"], "help": "Show this message and exit."}]
+        return [(n, o.get("help", "")) for o in options for n in o["names"] if n.startswith(incomplete)]
+    if node.get("commands"):
+        return [(n, c.get("help", "")) for n, c in node["commands"].items() if n.startswith(incomplete)]
+    arguments = node.get("arguments", [])
+    if not arguments:
+        return []
+    spec = arguments[min(positional, len(arguments) - 1)]
+    if positional >= len(arguments) and spec.get("nargs", 1) != -1:
+        return []
+    return _values(spec, incomplete)
+
+
+def split_words(line: str) -> list[str]:
+    """Split a command line like click does, keeping an unterminated quote's partial word."""
+    lex = shlex.shlex(line, posix=True)
+    lex.whitespace_split = True
+    lex.commenters = ""
+    words: list[str] = []
+    try:
+        words.extend(lex)
+    except ValueError:
+        words.append(lex.token)
+    return words
+
+
+def _args_for(shell: str, environ: Mapping[str, str]) -> tuple[list[str], str]:
+    if shell == "bash":
+        words = split_words(environ.get("COMP_WORDS", ""))
+        cword = int(environ.get("COMP_CWORD", "0") or 0)
+        return words[1:cword], words[cword] if cword < len(words) else ""
+    line = environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = split_words(line)[1:]
+    if shell == "powershell":
+        incomplete = environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        return (words[:-1] if incomplete else words), incomplete
+    if words and not line.endswith(" "):
+        return words[:-1], words[-1]
+    return words, ""
+
+
+def _zsh_escape(text: str) -> str:
+    for old, new in (('"', '""'), ("'", "''"), ("$", "\\$"), ("`", "\\`"), (":", r"\\:")):
+        text = text.replace(old, new)
+    return text
+
+
+def format_answer(shell: str, items: list[Item]) -> str:
+    """The answer in the format each of Typer's completion scripts reads."""
+    if shell == "zsh":
+        if not items:
+            return "_files"
+        rows = [f'"{_zsh_escape(v)}":"{_zsh_escape(h)}"' if h else f'"{_zsh_escape(v)}"' for v, h in items]
+        return "_arguments '*: :((" + "\n".join(rows) + "))'"
+    if shell == "fish":
+        return "\n".join(f"{v}\t{' '.join(h.split())}" if h else v for v, h in items)
+    if shell == "powershell":
+        return "\n".join(f"{v}:::{h or ' '}" for v, h in items)
+    return "\n".join(v for v, _ in items)
+
+
+def run(instruction: str, environ: Mapping[str, str] = os.environ) -> int:
+    """Answer one completion request on stdout; returns the process exit code."""
+    shell = instruction.removeprefix("complete_").replace("pwsh", "powershell")
+    if shell not in ("bash", "zsh", "fish", "powershell"):
+        sys.stderr.write(f"Error: unsupported completion instruction {instruction!r}\n")
+        return 1
+    index = _load_json(INDEX_PATH) or {}
+    args, incomplete = _args_for(shell, environ)
+    items = candidates(index.get("root", {}), args, incomplete)
+    if shell == "fish" and environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args":
+        return 0 if items else 1
+    answer = format_answer(shell, items)
+    if answer:
+        sys.stdout.write(answer + "\n")
+    return 0

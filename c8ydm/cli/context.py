@@ -1,0 +1,181 @@
+"""The App handed to every command: parsed common options, the output layer, a lazy client.
+
+Nothing heavy is imported here at module level: the client (httpx, pydantic) is built on the first
+``app.client()`` call, so commands that never talk to a tenant never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+from c8ydm.cli.output import Column, Output, is_terminal
+
+if TYPE_CHECKING:
+    from c8ydm.api.client import Client
+    from c8ydm.cli.progress import OperationProgress, UploadProgress
+    from c8ydm.settings import Connection
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    """The options every command accepts (cli-surface.md); ``output`` None means "decide by tty"."""
+
+    output: str | None = None
+    session: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    verbose: bool = False
+    timeout: float | None = None
+
+
+_current: list[App] = []  # the App of the running command, for main()'s error report
+
+
+def current_app() -> App | None:
+    return _current[-1] if _current else None
+
+
+def reset_current() -> None:
+    """Forget the Apps of earlier runs (main() runs several command lines in one process in tests)."""
+    _current.clear()
+
+
+class App:
+    """What a command body works with: ``render``, ``message``, ``confirm``, ``client``, progress."""
+
+    def __init__(
+        self,
+        options: CommonOptions | None = None,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.options = options or CommonOptions()
+        self.environ = os.environ if environ is None else environ
+        self.stdin = stdin or sys.stdin
+        self.out = Output(self.options.output, stdout=stdout, stderr=stderr, environ=self.environ)
+        self._client: Client | None = None
+
+    def __enter__(self) -> App:
+        _current.append(self)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        # Stays current on failure, so that main() reports the error in this command's format.
+        if exc is None and self in _current:
+            _current.remove(self)
+
+    # --- output --------------------------------------------------------------------------------
+    @property
+    def output_format(self) -> str:
+        return self.out.format
+
+    def render(self, data: Any, columns: Sequence[Column] | None = None) -> None:
+        """Print the command's result on stdout in the chosen format (see Output.render)."""
+        self.out.render(data, columns=columns)
+
+    def message(self, text: str) -> None:
+        """A line for people on stderr (never data)."""
+        self.out.message(text)
+
+    def warning(self, text: str) -> None:
+        self.out.warning(text)
+
+    @property
+    def is_interactive(self) -> bool:
+        """True when stdin is a terminal: prompts are allowed."""
+        return is_terminal(self.stdin)
+
+    def confirm(self, message: str) -> bool:
+        """Ask "message [y/N]" on stderr. ``--yes`` answers yes; without a terminal it refuses."""
+        if self.options.yes:
+            return True
+        if not self.is_interactive:
+            from c8ydm.api.errors import InputError
+
+            raise InputError(
+                f"{message} Needs confirmation, and stdin is not a terminal.", hint="Add --yes to confirm."
+            )
+        self.out.stderr.write(f"{message} [y/N] ")
+        self.out.stderr.flush()
+        return self.stdin.readline().strip().lower() in ("y", "yes")
+
+    def ask(self, question: str, *, is_secret: bool = False, hint: str | None = None) -> str:
+        """Prompt on the terminal (never stdout); InputError with ``hint`` when stdin is not a terminal."""
+        if not self.is_interactive:
+            from c8ydm.api.errors import InputError
+
+            raise InputError(f"{question} is needed, and stdin is not a terminal to ask for it.", hint=hint)
+        if is_secret:
+            import getpass
+
+            return getpass.getpass(f"{question}: ").strip()
+        self.out.stderr.write(f"{question}: ")
+        self.out.stderr.flush()
+        return self.stdin.readline().strip()
+
+    # --- progress ------------------------------------------------------------------------------
+    def upload_progress(self, label: str, total_bytes: int) -> UploadProgress:
+        """``with app.upload_progress(name, size) as bar: procedure(..., on_bytes=bar.advance)``."""
+        from c8ydm.cli.progress import UploadProgress
+
+        return UploadProgress(self.out, label, total_bytes)
+
+    def operation_progress(self) -> OperationProgress:
+        """``with app.operation_progress() as live: wait(..., on_status=live.update)``."""
+        from c8ydm.cli.progress import OperationProgress
+
+        return OperationProgress(self.out)
+
+    # --- tenant --------------------------------------------------------------------------------
+    def connection(self) -> Connection:
+        """The connection the common options and environment select (settings.resolve_connection)."""
+        from c8ydm.settings import resolve_connection
+
+        return resolve_connection(self.options.session, self.environ)
+
+    def client(self) -> Client:
+        """The Cumulocity client for this run, built once; NoSessionError (exit 3) when not logged in."""
+        if self._client is None:
+            self._client = self.client_for(self.connection())
+        return self._client
+
+    def client_for(self, connection: Connection) -> Client:
+        """A client for ``connection`` wired to this run's --dry-run and --verbose output."""
+        from c8ydm.api.auth import make_auth
+        from c8ydm.api.client import Client
+
+        auth = make_auth(
+            login_type=connection.login_type,
+            user=connection.user,
+            password=connection.password,
+            token=connection.token,
+            tenant=connection.tenant,
+        )
+        return Client(
+            connection.url,
+            auth,
+            tenant=connection.tenant,
+            **self.client_options(insecure=connection.insecure),
+        )
+
+    def client_options(self, *, insecure: bool = False) -> dict[str, Any]:
+        """Keyword arguments for ``Client`` (and ``c8ydm.api.connect``) that follow the common options."""
+        return {
+            "verify": not insecure,
+            "dry_run": self.options.dry_run,
+            "on_dry_run": self.out.dry_run_record,
+            "on_request_log": (lambda log: self.out.request_log(str(log))) if self.options.verbose else None,
+        }

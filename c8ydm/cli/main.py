@@ -1,0 +1,115 @@
+"""The ``c8ydm`` entry point: completion fast path, then the commands, and the one error handler.
+
+Order matters for speed: a completion request is answered before Typer is imported (it runs on
+every key press), and the command tree is built lazily (``cli/app.py``). Every expected failure
+ends here as one ``Error:`` line (and ``Hint:``) on stderr, plus ``{"error": {...}}`` on stdout
+when the output format is json or jsonl, with the exit code of ``cli/exitcodes.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from c8ydm import __version__
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the completion path must not import typing
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+REPORT_HINT = "This is a bug in c8ydm. Please report it with the command you ran"
+
+
+def _flag_value(args: Sequence[str], short: str, long: str) -> str | None:
+    """The value of an option as typed (for errors raised before the options were parsed)."""
+    for i, arg in enumerate(args):
+        if arg in (short, long) and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(long + "="):
+            return arg[len(long) + 1 :]
+        if arg.startswith(short) and len(arg) > len(short) and not arg.startswith("--"):
+            return arg[len(short) :]
+    return None
+
+
+def _output_for(args: Sequence[str]) -> Any:
+    from c8ydm.cli.context import current_app
+    from c8ydm.cli.output import FORMATS, Output
+
+    app = current_app()
+    if app is not None:
+        return app.out
+    typed = _flag_value(args, "-o", "--output") or os.environ.get("C8YDM_OUTPUT")
+    return Output(typed.lower() if typed and typed.lower() in FORMATS else None)
+
+
+def _describe(error: BaseException) -> tuple[int, str, str, str | None]:
+    """(exit code, kind, message, hint) of any exception."""
+    import typer
+
+    from c8ydm.api.errors import C8yError
+    from c8ydm.cli.exitcodes import ExitCode, exit_code_for
+
+    if isinstance(error, C8yError):
+        return exit_code_for(error), error.kind, error.message, error.hint
+    if isinstance(error, typer.TyperException):  # click's usage errors (exit 2) and friends
+        ctx = getattr(error, "ctx", None)
+        hint = f"Run `{ctx.command_path} --help` for usage." if ctx is not None else None
+        return error.exit_code, "usage", error.format_message(), hint
+    if isinstance(error, (KeyboardInterrupt, typer.Abort)):
+        return ExitCode.INTERRUPTED, "interrupted", "Interrupted.", None
+    message = f"Unexpected error: {type(error).__name__}: {error}"
+    return ExitCode.INTERNAL, "internal", message, f"{REPORT_HINT} (add --verbose for a traceback)."
+
+
+def report(error: BaseException, args: Sequence[str]) -> int:
+    """Tell the user about ``error`` on stderr (and stdout in json mode); return the exit code."""
+    from c8ydm.cli.context import current_app
+
+    if type(error).__name__ == "NoArgsIsHelpError":  # `c8ydm session`: help on stderr, exit 2
+        error.show()  # type: ignore[attr-defined]
+        return 2
+    code, kind, message, hint = _describe(error)
+    out = _output_for(args)
+    app = current_app()
+    is_verbose = app.options.verbose if app else bool({"-v", "--verbose"} & set(args))
+    if kind == "internal" and (is_verbose or os.environ.get("C8YDM_DEBUG") == "1"):
+        import traceback
+
+        traceback.print_exception(error, file=out.stderr)
+    out.error(message, hint)
+    if out.format in ("json", "jsonl"):
+        out.error_object(int(code), kind, message, hint)
+    return int(code)
+
+
+def run(args: Sequence[str]) -> int:
+    """Run one command line; returns the exit code instead of raising."""
+    from c8ydm.cli.context import reset_current
+
+    reset_current()
+    try:
+        from c8ydm.cli.app import build_root
+
+        result = build_root().main(list(args), prog_name="c8ydm", standalone_mode=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BaseException as error:
+        return report(error, args)
+    if result == 130:  # Typer turns KeyboardInterrupt into Exit(130)
+        return report(KeyboardInterrupt(), args)
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    instruction = os.environ.get("_C8YDM_COMPLETE")
+    if instruction:  # before anything else is imported: this runs on every key press
+        from c8ydm.cli.completion import run as complete
+
+        sys.exit(complete(instruction))
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        sys.stdout.write(f"c8ydm {__version__}\n")
+        sys.exit(0)
+    sys.exit(run(args))

@@ -1,0 +1,166 @@
+"""The ``@command`` decorator: common options on every leaf command, and an App for its body.
+
+A command author writes only the command's own parameters; ``@command`` appends ``-o/--output``,
+``--session``, ``--dry-run``, ``-y/--yes``, ``-v/--verbose`` and ``--timeout`` (cli-surface.md,
+"Options every command accepts") to the signature Typer reads, and calls the function with an
+:class:`~c8ydm.cli.context.App` holding them::
+
+    group = new_group("Manage the firmware repository.")
+
+    @command(group, "list")
+    def list_firmware(app: App, name: Annotated[str | None, typer.Option(help="...")] = None) -> None:
+        \"\"\"List firmware. ... Example: c8ydm firmware list -o json\"\"\"
+
+Help comes from the docstring; the paragraphs from an ``Example:`` line on keep their line breaks.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import typing
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from c8ydm.cli.completion import DYNAMIC_MARKER, read_name_cache
+from c8ydm.cli.context import App, CommonOptions
+
+PREFIX = "common_"  # Python names of the common parameters, so that they never clash with a command's
+_EXAMPLE_HEADING = re.compile(r"^Examples?:\s*$", re.MULTILINE)
+INDEXING = {"active": False}  # set by scripts/gen_completions.py while it reads the command tree
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def complete_names(kind: str) -> Callable[[], list[str]]:
+    """An ``autocompletion=`` for NAME arguments: names from the local cache, never the network."""
+
+    def names() -> list[str]:
+        return [DYNAMIC_MARKER + kind] if INDEXING["active"] else read_name_cache(kind)
+
+    return names
+
+
+def _option(*decls: str, **kwargs: Any) -> Any:
+    return typer.Option(*decls, rich_help_panel="Common options", **kwargs)
+
+
+_COMMON: list[tuple[str, Any, Any]] = [
+    (
+        "output",
+        OutputFormat | None,
+        _option(
+            "-o",
+            "--output",
+            envvar="C8YDM_OUTPUT",
+            case_sensitive=False,
+            show_default=False,
+            help="Output format (default: table on a terminal, json otherwise).",
+        ),
+    ),
+    (
+        "session",
+        str | None,
+        _option(
+            "--session",
+            envvar="C8YDM_SESSION",
+            metavar="NAME",
+            show_default=False,
+            autocompletion=complete_names("session"),
+            help="Saved session to use (default: the current one).",
+        ),
+    ),
+    (
+        "dry_run",
+        bool,
+        _option(
+            "--dry-run", envvar="C8YDM_DRY_RUN", help="Send no change; print each request as a JSON line."
+        ),
+    ),
+    ("yes", bool, _option("-y", "--yes", help="Assume yes for confirmations.")),
+    ("verbose", bool, _option("-v", "--verbose", help="Log each HTTP request to stderr (never secrets).")),
+    (
+        "timeout",
+        float | None,
+        _option(
+            "--timeout",
+            envvar="C8YDM_TIMEOUT",
+            metavar="SECONDS",
+            min=0,
+            show_default=False,
+            help="Overall deadline for commands that wait.",
+        ),
+    ),
+]
+_COMMON_PARAMETERS = [
+    inspect.Parameter(
+        PREFIX + name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False if kind is bool else None,
+        annotation=Annotated[kind, info],
+    )
+    for name, kind, info in _COMMON
+]
+
+
+def help_text(doc: str | None) -> str:
+    """A docstring as click help: the Example section's paragraphs are marked not to be re-wrapped."""
+    text = inspect.cleandoc(doc or "")
+    match = _EXAMPLE_HEADING.search(text)
+    if not match:
+        return text
+    head, example = text[: match.start()], text[match.start() :]
+    return head + "\n\n".join("\b\n" + paragraph for paragraph in example.split("\n\n"))
+
+
+def new_group(help: str | None = None) -> typer.Typer:
+    """A command group with c8ydm's settings (plain help, no completion-install options)."""
+    return typer.Typer(
+        help=help_text(help) if help else None,
+        rich_markup_mode=None,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+
+def command(
+    group: typer.Typer | None = None, name: str | None = None, **settings: Any
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register ``fn(app, **own_options)`` in ``group`` (or return it for the table, when None)."""
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        hints = typing.get_type_hints(fn, include_extras=True)
+        own = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in list(inspect.signature(fn).parameters.values())[1:]
+        ]
+        clash = {p.name for p in own} & {p.name for p in _COMMON_PARAMETERS}
+        if clash:
+            raise TypeError(f"{fn.__qualname__}: parameter names reserved for common options: {clash}")
+
+        @functools.wraps(fn)
+        def run(**kwargs: Any) -> None:
+            common = {name: kwargs.pop(PREFIX + name) for name, _, _ in _COMMON}
+            output = common.pop("output")
+            with App(CommonOptions(output=output.value if output else None, **common)) as app:
+                fn(app, **kwargs)
+
+        parameters = [*own, *_COMMON_PARAMETERS]
+        run.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        run.__doc__ = help_text(fn.__doc__)
+        if group is not None:
+            group.command(name, help=run.__doc__, **settings)(run)
+        return run
+
+    return decorate

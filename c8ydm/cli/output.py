@@ -1,0 +1,196 @@
+"""stdout is data, stderr is people: table|json|jsonl|csv rendering, and the stderr messages.
+
+Machine mode is decided here from ``isatty()`` and flags, never from Rich's own detection:
+``FORCE_COLOR`` makes Rich believe it has a terminal, so every Console gets ``force_terminal`` set
+explicitly. Colour only when the stream is a terminal and ``NO_COLOR`` is unset (no-color.org).
+Tables have a fixed width when stdout is not a terminal (``COLUMNS``, else 80).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TextIO
+
+FORMATS = ("table", "json", "jsonl", "csv")
+DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
+Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def default_format(stdout: TextIO) -> str:
+    """cli-surface.md: ``table`` when stdout is a terminal, ``json`` otherwise."""
+    return "table" if is_terminal(stdout) else "json"
+
+
+def to_plain(item: Any) -> Any:
+    """JSON-able data with Cumulocity's own field names (pydantic aliases, unset fields left out)."""
+    if hasattr(item, "model_dump"):
+        return item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return to_plain(dataclasses.asdict(item))
+    if isinstance(item, Mapping):
+        return {str(k): to_plain(v) for k, v in item.items()}
+    if isinstance(item, (list, tuple)):
+        return [to_plain(v) for v in item]
+    return item
+
+
+def _lookup(row: Mapping[str, Any], key: str) -> Any:
+    if key in row:
+        return row[key]
+    value: Any = row
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> list[tuple[str, str]]:
+    if columns is None:  # every top-level key of the first row
+        columns = list(rows[0]) if rows else []
+    return [c if isinstance(c, tuple) else (c, c) for c in columns]
+
+
+class Output:
+    """Renders command results on stdout and talks to people on stderr."""
+
+    def __init__(
+        self,
+        fmt: str | None = None,
+        *,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.format = fmt or default_format(self.stdout)
+        self.environ = environ
+        self.no_color = bool(environ.get("NO_COLOR"))
+        self._err_console: Any = None
+
+    def console(self, stream: TextIO, *, tty: bool | None = None) -> Any:
+        """A Rich console on ``stream`` that styles only a colour-capable terminal (``tty``)."""
+        from rich.console import Console
+
+        tty = is_terminal(stream) if tty is None else tty
+        color = tty and not self.no_color
+        columns = self.environ.get("COLUMNS", "")
+        width = None if tty else int(columns) if columns.isdigit() else DEFAULT_WIDTH
+        return Console(
+            file=stream,
+            force_terminal=tty,
+            no_color=not color,
+            width=width,
+            color_system="auto" if color else None,
+            highlight=False,
+            emoji=False,
+        )
+
+    def render(self, data: Any, columns: Sequence[Column] | None = None) -> None:
+        """Print ``data`` (one object, a list, or an iterator of objects) in the chosen format."""
+        if self.format == "jsonl":
+            items = [data] if isinstance(data, Mapping) or hasattr(data, "model_dump") else data
+            for item in items:
+                self.stdout.write(json.dumps(to_plain(item), ensure_ascii=False) + "\n")
+                self.stdout.flush()
+            return
+        if isinstance(data, Iterator):
+            data = list(data)
+        plain = to_plain(data)
+        if self.format == "json":
+            self.stdout.write(json.dumps(plain, indent=2, ensure_ascii=False) + "\n")
+        elif self.format == "csv":
+            self._csv(plain if isinstance(plain, list) else [plain], columns)
+        elif isinstance(plain, Mapping):  # one object: a row per field
+            fields = [
+                {"field": label, "value": _lookup(plain, key)} for label, key in _columns([plain], columns)
+            ]
+            self._table(fields, [("FIELD", "field"), ("VALUE", "value")])
+        else:
+            self._table(plain, columns)
+        self.stdout.flush()
+
+    def _csv(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> None:
+        cols = _columns(rows, columns)
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow([key for _, key in cols])
+        writer.writerows([_cell(_lookup(row, key)) for _, key in cols] for row in rows)
+
+    def _table(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> None:
+        if not rows:
+            self.message("No results.")
+            return
+        from io import StringIO
+
+        from rich import box
+        from rich.table import Table
+
+        # Rendered to a buffer first, to drop the padding Rich leaves at the ends of lines.
+        console = self.console(StringIO(), tty=is_terminal(self.stdout))
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            header_style="bold" if console.color_system else "",
+        )
+        cols = _columns(rows, columns)
+        for header, _ in cols:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(_lookup(row, key)) for _, key in cols))
+        console.print(table)
+        self.stdout.writelines(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
+
+    # --- stderr: people ----------------------------------------------------------------------
+    def _say(self, text: str, style: str = "") -> None:
+        if self._err_console is None:
+            self._err_console = self.console(self.stderr)
+        self._err_console.print(text, style=style or None, markup=False, soft_wrap=True)
+
+    def message(self, text: str) -> None:
+        self._say(text)
+
+    def warning(self, text: str) -> None:
+        self._say(f"Warning: {text}", "yellow")
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        self._say(f"Error: {message}", "bold red")
+        if hint:
+            self._say(f"Hint: {hint}", "dim")
+
+    def error_object(self, code: int, kind: str, message: str, hint: str | None) -> None:
+        """cli-surface.md: with ``-o json`` an error is also an object on stdout."""
+        error = {"error": {"code": code, "kind": kind, "message": message, "hint": hint}}
+        indent = None if self.format == "jsonl" else 2
+        self.stdout.write(json.dumps(error, indent=indent, ensure_ascii=False) + "\n")
+        self.stdout.flush()
+
+    def dry_run_record(self, record: Mapping[str, Any]) -> None:
+        """One request that ``--dry-run`` did not send, as a JSON line on stdout."""
+        self.stdout.write(json.dumps(to_plain(record), ensure_ascii=False) + "\n")
+        self.stdout.flush()
+
+    def request_log(self, line: str) -> None:
+        """``--verbose``: one line per HTTP request (the client's RequestLog: no headers, no body)."""
+        self._say(line, "dim")

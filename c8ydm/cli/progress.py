@@ -1,0 +1,118 @@
+"""Progress for people, on stderr: upload bytes and live operation status.
+
+On a terminal these are Rich progress displays (``rich.progress`` is imported only when one is
+shown). When stderr is not a terminal (CI logs, ``2>file``) they print one plain line per event
+instead: a start and an end for uploads, one line per status change for operations.
+Commands get them from ``App.upload_progress`` / ``App.operation_progress``; procedures receive the
+bound methods (``advance``, ``update``) as plain callbacks and never see Rich.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from c8ydm.cli.output import Output, is_terminal
+
+FINAL_STATUSES = frozenset({"SUCCESSFUL", "FAILED", "CANCELLED"})
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} B"  # unreachable; keeps mypy sure of the return
+
+
+class _Display:
+    """Shared enter/exit: a live Rich display on a terminal, plain lines otherwise."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.is_live = is_terminal(out.stderr)
+        self.progress: Any = None
+
+    def _columns(self) -> list[Any]:
+        raise NotImplementedError
+
+    def __enter__(self) -> _Display:
+        if self.is_live:
+            from rich.progress import Progress
+
+            self.progress = Progress(*self._columns(), console=self.out.console(self.out.stderr))
+            self.progress.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+class UploadProgress(_Display):
+    """Bytes sent of one file; ``advance(n)`` is the callback a procedure calls per chunk."""
+
+    def __init__(self, out: Output, label: str, total_bytes: int) -> None:
+        super().__init__(out)
+        self.label, self.total, self.sent = label, total_bytes, 0
+        self._task: Any = None
+
+    def _columns(self) -> list[Any]:
+        from rich.progress import BarColumn, DownloadColumn, TextColumn, TransferSpeedColumn
+
+        return [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
+
+    def __enter__(self) -> UploadProgress:
+        super().__enter__()
+        if self.progress is not None:
+            self._task = self.progress.add_task(self.label, total=self.total)
+        else:
+            self.out.message(f"Uploading {self.label} ({_size(self.total)})")
+        return self
+
+    def advance(self, n: int) -> None:
+        self.sent += n
+        if self.progress is not None:
+            self.progress.update(self._task, completed=self.sent)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        super().__exit__(exc_type, exc, tb)
+        if self.progress is None and exc is None:
+            self.out.message(f"Uploaded {self.label} ({_size(self.sent)})")
+
+
+class OperationProgress(_Display):
+    """Live status of operations (PENDING -> EXECUTING -> SUCCESSFUL/FAILED), one row each."""
+
+    def __init__(self, out: Output) -> None:
+        super().__init__(out)
+        self._tasks: dict[str, Any] = {}
+        self._last: dict[str, str] = {}
+
+    def _columns(self) -> list[Any]:
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        return [SpinnerColumn(finished_text="-"), TextColumn("{task.description}"), TimeElapsedColumn()]
+
+    def __enter__(self) -> OperationProgress:
+        super().__enter__()
+        return self
+
+    def update(self, key: str, status: str, label: str = "") -> None:
+        """Report ``status`` of operation ``key``; repeated reports of the same status are quiet."""
+        if self._last.get(key) == status:
+            return
+        self._last[key] = status
+        text = f"operation {key}{f' ({label})' if label else ''}: {status}"
+        if self.progress is None:
+            self.out.message(text)
+            return
+        is_final = status in FINAL_STATUSES
+        if key not in self._tasks:
+            self._tasks[key] = self.progress.add_task(text, total=1)
+        self.progress.update(self._tasks[key], description=text, completed=1 if is_final else 0)

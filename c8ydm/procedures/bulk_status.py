@@ -1,0 +1,131 @@
+"""Where bulk operations stand: list by the UI's status groups, progress, wait for the end (§11.1, §11.4).
+
+``generalStatus`` is normalised (§11.1's table: ``COMPLETED WITH FAILURES`` → ``FAILED``…; an
+unknown value is kept as it came) and the progress is computed as the UI does: done =
+``(successful + failed) / all``; every child exists when ``all == pending + executing + successful +
+failed``; estimated finish = ``startDate + creationRamp × all``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from c8ydm.api.client import Client
+from c8ydm.api.conventions import format_timestamp, parse_timestamp
+from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
+from c8ydm.api.models import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
+from c8ydm.api.polling import PollPolicy
+
+# §11.4: the UI's status filter groups and the generalStatus values each one sends.
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "scheduled": ("SCHEDULED",),
+    "executing": ("EXECUTING", "EXECUTING_WITH_ERROR"),
+    "canceled": ("CANCELED",),
+    "failed": ("FAILED",),
+    "successful": ("SUCCESSFUL",),
+    "deleted": ("DELETED",),
+}
+_STATUS_ALIASES = {"cancelled": "canceled", "completed-with-failures": "failed", "completed": "successful"}
+FAILED_SHOWN = 5  # failure reasons quoted in the error of a failed bulk operation
+
+
+def status_filter(status: str | None) -> list[str] | None:
+    """The ``generalStatus`` values of a user's ``--status`` word (a UI group); InputError if unknown."""
+    if status is None:
+        return None
+    word = status.strip().lower().replace("_", "-")
+    word = _STATUS_ALIASES.get(word, word)
+    if word not in STATUS_GROUPS:
+        raise InputError(f"unknown bulk status {status!r}", hint=f"one of: {', '.join(STATUS_GROUPS)}")
+    return list(STATUS_GROUPS[word])
+
+
+def list_bulk(
+    client: Client, *, status: str | None = None, limit: int | None = None
+) -> Iterator[BulkOperation]:
+    """Bulk operations, cancelled ones included (§11.4).
+
+    GET /devicecontrol/bulkoperations?withTotalPages=true&withDeleted=true&pageSize=[&generalStatus=]…
+    """
+    return client.bulk_operations.list(general_status=status_filter(status), with_deleted=True, limit=limit)
+
+
+def _status_text(value: BulkGeneralStatus | str | None) -> str | None:
+    return value.value if isinstance(value, BulkGeneralStatus) else value
+
+
+def bulk_document(bulk: BulkOperation) -> dict[str, Any]:
+    """The bulk operation in Cumulocity's names, ``generalStatus`` normalised, plus its progress."""
+    document = bulk.to_body()
+    normalised = _status_text(bulk.normalized_general_status)
+    if bulk.general_status is not None and normalised != bulk.general_status:
+        document["generalStatusRaw"] = bulk.general_status
+    document["generalStatus"] = normalised
+    progress = bulk.progress or BulkProgress()
+    document["doneFraction"] = round(progress.done_fraction, 4)
+    document["allCreated"] = progress.all_created and progress.total > 0
+    if bulk.start_date and bulk.creation_ramp is not None:
+        start = parse_timestamp(bulk.start_date)
+        finish = start + timedelta(seconds=bulk.creation_ramp * progress.total)
+        document["estimatedFinish"] = format_timestamp(finish)
+    return document
+
+
+def progress_line(bulk: BulkOperation) -> str:
+    """``EXECUTING 3/10 done, 1 failed``: one line for people."""
+    progress = bulk.progress or BulkProgress()
+    done = progress.successful + progress.failed
+    failed = f", {progress.failed} failed" if progress.failed else ""
+    return f"{_status_text(bulk.normalized_general_status)} {done}/{progress.total} done{failed}"
+
+
+def _is_finished(bulk: BulkOperation) -> bool:
+    status = bulk.normalized_general_status
+    return isinstance(status, BulkGeneralStatus) and status.is_terminal
+
+
+def wait_for_bulk(
+    client: Client,
+    bulk_id: str,
+    *,
+    policy: PollPolicy | None = None,
+    on_progress: Callable[[BulkOperation], None] | None = None,
+) -> BulkOperation:
+    """Poll until the bulk operation ends: SUCCESSFUL or CANCELED return it; FAILED raises
+    OperationFailedError naming failed children; the deadline raises WaitTimeoutError.
+
+    GET /devicecontrol/bulkoperations/{id}, then on failure
+    GET /devicecontrol/operations?bulkOperationId=<id>&status=FAILED (§11.4 "Child operations")
+    """
+    run = (policy or PollPolicy()).start()
+    while True:
+        bulk = client.bulk_operations.get(bulk_id)
+        if on_progress is not None:
+            on_progress(bulk)
+        if _is_finished(bulk):
+            break
+        if not run.pause():
+            raise WaitTimeoutError(
+                f"timed out after {run.elapsed_seconds:.0f} s: bulk operation {bulk_id} is "
+                f"{progress_line(bulk)}; nothing was cancelled",
+                hint=f"watch again with: c8ydm bulk show {bulk_id} --wait",
+            )
+    if bulk.normalized_general_status is BulkGeneralStatus.FAILED:
+        failed = list(
+            client.operations.list(
+                bulk_operation_id=bulk_id, status=OperationStatus.FAILED, limit=FAILED_SHOWN
+            )
+        )
+        reasons = "; ".join(
+            f"{op.id} on {op.device_name or op.device_id}: {op.failure_reason}" for op in failed
+        )
+        raise OperationFailedError(
+            f"bulk operation {bulk_id} ended with failures ({progress_line(bulk)}): {reasons}",
+            operation_ids=[op.id or "" for op in failed],
+        )
+    return bulk
+
+
+__all__ = ["STATUS_GROUPS", "bulk_document", "list_bulk", "progress_line", "status_filter", "wait_for_bulk"]

@@ -1,0 +1,120 @@
+"""Install firmware (or a firmware patch) on a device: one ``c8y_Firmware`` operation (contract §6).
+
+Planning reads only (device, entry, versions) and refuses before anything is created: a device
+without ``c8y_Firmware`` in ``c8y_SupportedOperations`` (§6 ★), an entry whose device-type filter
+excludes the device's type (cli-surface.md), an unknown version or patch. Sending is one POST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from c8ydm.api.client import Client
+from c8ydm.api.errors import InputError
+from c8ydm.api.models import ManagedObject, Operation
+from c8ydm.procedures.device_info import FIRMWARE_OPERATION, supported_operations
+from c8ydm.procedures.origin import with_origin
+from c8ydm.procedures.repository import (
+    FIRMWARE,
+    RepoKind,
+    device_type_filter,
+    find_patch,
+    find_version,
+    list_versions,
+    resolve_entry,
+)
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """What the user typed as ``NAME@VERSION``; ``version`` None means the newest base version."""
+
+    name: str
+    version: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PackageSpec:
+        """``NAME@VERSION`` or ``NAME`` (split at the last ``@``: names may contain one)."""
+        name, at, version = text.strip().rpartition("@")
+        if not at:
+            name, version = text.strip(), ""
+        if not name:
+            raise InputError(f"not NAME@VERSION: {text!r}", hint="e.g. --firmware linux-image@6.1.2")
+        if at and not version:
+            raise InputError(f"empty version in {text!r}", hint="leave out '@' for the newest version")
+        return cls(name, version or None)
+
+
+def check_device_type(kind: RepoKind, entry: ManagedObject, device: ManagedObject) -> None:
+    """Refuse an entry whose ``c8y_Filter.type`` names another device type (cli-surface.md, §2)."""
+    wanted = device_type_filter(entry)
+    if wanted is not None and wanted != device.type:
+        raise InputError(
+            f"{kind.label} {entry.name!r} is for devices of type {wanted!r}; "
+            f"device {device.name!r} has type {device.type!r}",
+            hint=f"list what fits with: c8ydm {kind.label} list --device-type {device.type}",
+        )
+
+
+def firmware_description(name: str, version: str) -> str:
+    """The UI's template (§6): ``Update firmware to: "<name>"`` plus `` (version: <v>)`` if any."""
+    suffix = f" (version: {version})" if version else ""
+    return f'Update firmware to: "{name}"{suffix}'
+
+
+def plan_firmware_install(
+    client: Client,
+    device: ManagedObject,
+    spec: PackageSpec,
+    *,
+    patch: str | None = None,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """The operation body that installs ``spec`` (and ``patch``) on ``device``; InputError if refused.
+
+    GET the entry (§3.3 lookup) and its versions (§3.2); nothing is created.
+    """
+    if FIRMWARE_OPERATION not in supported_operations(device):
+        raise InputError(
+            f"device {device.name!r} does not support firmware updates "
+            f"({FIRMWARE_OPERATION} is not in its c8y_SupportedOperations)"
+        )
+    entry = resolve_entry(client, FIRMWARE, spec.name)
+    check_device_type(FIRMWARE, entry, device)
+    versions = list_versions(client, FIRMWARE, entry)
+    base = find_version(versions, FIRMWARE, entry, spec.version)
+    name = str(entry.name or spec.name)
+    firmware: dict[str, Any] = {"name": name, "version": base.version, "url": base.url}
+    if patch is not None:
+        if base.is_legacy:
+            raise InputError(f"firmware {name!r} is a legacy entry: it has no patches (§2.2)")
+        chosen = find_patch(base, FIRMWARE, entry, patch)
+        # §6, rule 14(i): the patch's version and url, plus dependency and isPatch as the UI sends.
+        firmware = {
+            "name": name,
+            "version": chosen.version,
+            "url": chosen.url,
+            "dependency": base.version,
+            "isPatch": True,
+        }
+    body = {
+        "deviceId": device.id,
+        "description": firmware_description(name, str(firmware["version"])),
+        FIRMWARE_OPERATION: firmware,
+    }
+    return with_origin(body, run_id)
+
+
+def send_operation(client: Client, body: dict[str, Any]) -> Operation:
+    """Create the planned operation. POST /devicecontrol/operations"""
+    return client.operations.create(body)
+
+
+__all__ = [
+    "PackageSpec",
+    "check_device_type",
+    "firmware_description",
+    "plan_firmware_install",
+    "send_operation",
+]

@@ -1,0 +1,231 @@
+"""Sandbox lifecycle: start in the background, status, stop, reset. Stdlib only (the CLI imports it).
+
+One sandbox per data dir. Files in the data dir:
+    sandbox.json      state for clients: url, tenant, user, password, readonly_user, readonly_password,
+                      devices, port, pid, data_dir (mode 0600; the passwords are local throwaway secrets)
+    sandbox.pid       the server's process id        sandbox.log   its stdout and stderr
+    credentials.json  the passwords, generated once per data dir (config.py)
+    sandbox.db*, binaries/   the tenant's data
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from c8ydm.sandbox.config import BINARIES_DIR, CREDENTIALS_FILE, DATABASE_FILE, SandboxConfig
+from c8ydm.sandbox.instance import (
+    DEFAULT_PORT,
+    LOG_FILE,
+    PID_FILE,
+    STATE_FILE,
+    answers,
+    default_data_dir,
+    log_tail,
+    pick_port,
+    pid_alive,
+    read_state,
+    resolve_dir,
+    status_url,
+    write_state,
+)
+
+__all__ = [
+    "DEFAULT_PORT",
+    "LOG_FILE",
+    "PID_FILE",
+    "STATE_FILE",
+    "SandboxError",
+    "default_data_dir",
+    "make_config",
+    "pick_port",
+    "reset",
+    "resolve_dir",
+    "serve",
+    "start",
+    "status",
+    "status_url",
+    "stop",
+]
+
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+POLL_INTERVAL_SECONDS = 0.05
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started or controlled; the message says why."""
+
+
+def serve_args(config: SandboxConfig) -> list[str]:
+    """The command line of `python -m c8ydm.sandbox serve` for a config."""
+    args = [
+        sys.executable,
+        "-m",
+        "c8ydm.sandbox",
+        "serve",
+        "--data-dir",
+        str(config.data_dir),
+        "--host",
+        config.host,
+        "--port",
+        str(config.port),
+        "--devices",
+        str(config.devices),
+        "--seed",
+        str(config.seed),
+        "--op-delay",
+        str(config.op_delay_seconds),
+        "--failure-rate",
+        str(config.failure_rate),
+        "--silent-rate",
+        str(config.silent_rate),
+    ]
+    for rule in config.faults:
+        args += ["--fault", f"{rule.pattern}:{rule.kind}:{rule.rate}:{rule.seconds}"]
+    return args
+
+
+def make_config(
+    data_dir: Path | str | None = None,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    faults: Sequence[str] = (),
+    **options: Any,
+) -> SandboxConfig:
+    """A config for the data dir with a concrete port (see `pick_port`) and parsed fault rules."""
+    from c8ydm.sandbox.config import FaultRule
+
+    rules = [FaultRule.parse(text) for text in faults]
+    return SandboxConfig.for_data_dir(
+        resolve_dir(data_dir), host=host, port=pick_port(host, port), faults=rules, **options
+    )
+
+
+def serve(config: SandboxConfig, *, access_log: bool = False) -> None:
+    """Run the sandbox in this process until interrupted (Ctrl-C or SIGTERM), writing the state file."""
+    import uvicorn  # the server's dependencies load only here, never on the CLI's import path
+
+    from c8ydm.sandbox.app import create_app
+
+    write_state(config, os.getpid())
+    print(
+        f"c8ydm sandbox on {status_url(config)} (tenant {config.tenant}, data {config.data_dir})", flush=True
+    )
+    try:
+        uvicorn.run(
+            create_app(config),
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            access_log=access_log,
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        pid_file = config.data_dir / PID_FILE
+        if pid_file.exists() and pid_file.read_text(encoding="utf-8").strip() == str(os.getpid()):
+            pid_file.unlink()
+
+
+def start(
+    data_dir: Path | str | None = None,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    faults: Sequence[str] = (),
+    timeout: float = START_TIMEOUT_SECONDS,
+    **options: Any,
+) -> dict[str, Any]:
+    """Start a sandbox in the background and wait until it answers; returns the state (see module doc).
+
+    `options` are SandboxConfig fields: devices, seed, op_delay_seconds, failure_rate, silent_rate.
+    If this data dir's sandbox is already running, its state is returned unchanged.
+    """
+    current = status(data_dir)
+    if current["running"]:
+        return current
+    config = make_config(data_dir, port=port, host=host, faults=faults, **options)
+    with open(config.data_dir / LOG_FILE, "ab") as log:
+        process = subprocess.Popen(
+            serve_args(config),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+    (config.data_dir / PID_FILE).write_text(f"{process.pid}\n", encoding="utf-8")
+    deadline = time.monotonic() + timeout
+    url = status_url(config)
+    while not answers(url, process.pid, timeout=POLL_INTERVAL_SECONDS * 10):
+        if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            raise SandboxError(
+                f"the sandbox did not start on {url}; last lines of "
+                f"{config.data_dir / LOG_FILE}:\n{log_tail(config.data_dir)}"
+            )
+        time.sleep(POLL_INTERVAL_SECONDS)
+    return {**write_state(config, process.pid), "running": True}
+
+
+def status(data_dir: Path | str | None = None) -> dict[str, Any]:
+    """The state file plus `running` (the pid is alive AND the server answers)."""
+    directory = resolve_dir(data_dir)
+    state = read_state(directory) or {"data_dir": str(directory)}
+    pid = int(state.get("pid") or 0)
+    running = pid > 0 and pid_alive(pid) and bool(state.get("url")) and answers(str(state["url"]), pid)
+    return {**state, "running": running}
+
+
+def stop(data_dir: Path | str | None = None, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
+    """Stop the data dir's sandbox (SIGTERM, then SIGKILL after `timeout`); False if none ran."""
+    directory = resolve_dir(data_dir)
+    try:
+        pid = int((directory / PID_FILE).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+    was_running = pid_alive(pid)
+    if was_running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(POLL_INTERVAL_SECONDS)
+        if pid_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    (directory / PID_FILE).unlink(missing_ok=True)
+    return was_running
+
+
+def reset(data_dir: Path | str | None = None) -> None:
+    """Stop the sandbox and delete its data, state and passwords (only the files the sandbox made)."""
+    directory = resolve_dir(data_dir)
+    stop(directory)
+    for name in (
+        STATE_FILE,
+        PID_FILE,
+        LOG_FILE,
+        CREDENTIALS_FILE,
+        DATABASE_FILE,
+        f"{DATABASE_FILE}-wal",
+        f"{DATABASE_FILE}-shm",
+    ):
+        (directory / name).unlink(missing_ok=True)
+    binaries = directory / BINARIES_DIR
+    if binaries.is_dir():
+        for item in binaries.iterdir():
+            item.unlink(missing_ok=True)
+        binaries.rmdir()
+    with contextlib.suppress(OSError):
+        directory.rmdir()  # only if nothing else is in it

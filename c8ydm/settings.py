@@ -1,0 +1,228 @@
+"""Saved sessions on disk, and the lookup that turns environment + session into a connection.
+
+The sessions file ``<config dir>/sessions.json`` (mode 0600, written atomically) holds, per session,
+url, tenant, user, the kind of secret and whether TLS checks are off; never a secret. Secrets live
+in the system keyring (:mod:`c8ydm.keystore`), or for a sandbox session in the sandbox's own state
+file ``<sandbox_data_dir>/sandbox.json`` (keys url, tenant, user, password), which the sandbox writes.
+
+Lookup order (docs/architecture.md, "Sessions and credentials"): ``C8Y_HOST``/``C8Y_URL``/
+``C8Y_BASEURL`` in the environment wins over everything; else ``--session``, ``C8YDM_SESSION``, the
+current session. A session without a stored secret falls back to ``C8Y_TOKEN``/``C8Y_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from c8ydm.api.errors import NoSessionError, NotFoundError
+
+# Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
+BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
+LOGIN_HINT = "Run `c8ydm login URL` (or `c8ydm sandbox start` for a local tenant), or set C8Y_HOST."
+
+
+@dataclass(frozen=True)
+class Session:
+    """A saved connection without its secret. ``kind`` is "tenant" or "sandbox"."""
+
+    name: str
+    url: str
+    tenant: str | None = None
+    user: str | None = None
+    auth: str = BASIC  # the login type chosen at login
+    insecure: bool = False
+    kind: str = "tenant"
+    sandbox_data_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything needed to build a client; secrets are kept out of ``repr``."""
+
+    url: str
+    tenant: str | None
+    user: str | None
+    source: str  # "environment" or "session <name>", for messages
+    login_type: str = BASIC
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    insecure: bool = False
+
+
+def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """``$C8YDM_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/c8ydm``, else ``~/.config/c8ydm``."""
+    if environ.get("C8YDM_CONFIG_DIR"):
+        return Path(environ["C8YDM_CONFIG_DIR"])
+    return Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "c8ydm"
+
+
+def sessions_path(environ: Mapping[str, str] = os.environ) -> Path:
+    return config_dir(environ) / "sessions.json"
+
+
+def _read() -> dict[str, Any]:
+    try:
+        data = json.loads(sessions_path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"current": None, "sessions": {}}
+    return data if isinstance(data, dict) else {"current": None, "sessions": {}}
+
+
+def _write(data: dict[str, Any]) -> None:
+    path = sessions_path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # mkstemp creates the file with mode 0600 before anything is written to it.
+    fd, tmp = tempfile.mkstemp(prefix=".sessions-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def list_sessions() -> list[Session]:
+    """All saved sessions, by name."""
+    saved = _read().get("sessions", {})
+    known = set(Session.__dataclass_fields__) - {"name"}
+    return [
+        Session(name=name, **{k: v for k, v in fields.items() if k in known})
+        for name, fields in sorted(saved.items())
+    ]
+
+
+def session_names() -> list[str]:
+    try:
+        return sorted(_read().get("sessions", {}))
+    except (OSError, ValueError):
+        return []
+
+
+def current_session_name() -> str | None:
+    current = _read().get("current")
+    return current if isinstance(current, str) else None
+
+
+def get_session(name: str) -> Session:
+    """The session called ``name``; NotFoundError when there is none."""
+    for session in list_sessions():
+        if session.name == name:
+            return session
+    raise NotFoundError(f"No session named {name!r}.", hint="See `c8ydm session list`.")
+
+
+def save_session(session: Session, *, make_current: bool = True) -> None:
+    """Add or replace ``session``; by default it becomes the current session."""
+    data = _read()
+    fields = {k: v for k, v in asdict(session).items() if k != "name"}
+    data.setdefault("sessions", {})[session.name] = fields
+    if make_current or not data.get("current"):
+        data["current"] = session.name
+    _write(data)
+
+
+def use_session(name: str) -> Session:
+    session = get_session(name)
+    data = _read()
+    data["current"] = name
+    _write(data)
+    return session
+
+
+def remove_session(name: str) -> Session:
+    """Forget ``name`` (not its keyring secret: see keystore.delete_secret)."""
+    session = get_session(name)
+    data = _read()
+    del data["sessions"][name]
+    if data.get("current") == name:
+        data["current"] = None
+    _write(data)
+    return session
+
+
+def _from_environment(environ: Mapping[str, str]) -> Connection | None:
+    url = environ.get("C8Y_HOST") or environ.get("C8Y_URL") or environ.get("C8Y_BASEURL")
+    if not url:
+        return None
+    token, password = environ.get("C8Y_TOKEN") or None, environ.get("C8Y_PASSWORD") or None
+    user = environ.get("C8Y_USER") or environ.get("C8Y_USERNAME") or None
+    if not token and not (password and user):
+        raise NoSessionError(
+            "C8Y_HOST is set, but the connection has no credentials.",
+            hint="Set C8Y_USER and C8Y_PASSWORD, or C8Y_TOKEN.",
+        )
+    tenant = environ.get("C8Y_TENANT") or None
+    return Connection(
+        url, tenant, user, "environment", BEARER if token else BASIC, password=password, token=token
+    )
+
+
+def _from_sandbox(session: Session) -> Connection:
+    state_file = Path(session.sandbox_data_dir or ".") / "sandbox.json"
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        password = str(state["password"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise NoSessionError(
+            f"The sandbox of session {session.name!r} has no state in {state_file.parent}.",
+            hint="Run `c8ydm sandbox start`.",
+        ) from None
+    url, tenant, user = state.get("url") or session.url, state.get("tenant"), state.get("user")
+    return Connection(
+        url,
+        tenant or session.tenant,
+        user or session.user,
+        f"session {session.name}",
+        BASIC,
+        password=password,
+    )
+
+
+def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os.environ) -> Connection:
+    """The connection to use: environment first, then the named or current session."""
+    from_env = _from_environment(environ)
+    if from_env is not None:
+        return from_env
+    name = session_name or environ.get("C8YDM_SESSION") or current_session_name()
+    if not name:
+        raise NoSessionError("Not logged in: no session and no C8Y_HOST connection.", hint=LOGIN_HINT)
+    try:
+        session = get_session(name)
+    except NotFoundError:
+        raise NoSessionError(f"No session named {name!r}.", hint=LOGIN_HINT) from None
+    if session.kind == "sandbox":
+        return _from_sandbox(session)
+    from c8ydm import keystore
+
+    try:
+        secret = keystore.get_secret(name)
+    except keystore.KeyringUnavailableError:
+        secret = None
+    if secret:
+        token, password = (secret, None) if session.auth == BEARER else (None, secret)
+    else:
+        token, password = environ.get("C8Y_TOKEN") or None, environ.get("C8Y_PASSWORD") or None
+    if not (token or password):
+        raise NoSessionError(
+            f"Session {name!r} has no stored secret (none in the keyring, no C8Y_PASSWORD or C8Y_TOKEN).",
+            hint=f"Run `c8ydm login {session.url} --name {name}` again, or set C8Y_PASSWORD or C8Y_TOKEN.",
+        )
+    login_type = BEARER if token else session.auth
+    return Connection(
+        session.url,
+        session.tenant,
+        session.user,
+        f"session {name}",
+        login_type,
+        password=password,
+        token=token,
+        insecure=session.insecure,
+    )

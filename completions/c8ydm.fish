@@ -1,0 +1,1 @@
+complete --command c8ydm --no-files --arguments "(env _C8YDM_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) c8ydm)" --condition "env _C8YDM_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) c8ydm"

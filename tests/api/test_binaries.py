@@ -1,0 +1,156 @@
+"""Binary transfers: multipart order and contents, progress, streaming download, external URLs (§1.11)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+
+from c8ydm.api.client import Client
+from c8ydm.api.errors import InputError
+from c8ydm.api.transfer import CHUNK_BYTES
+
+from .conftest import BASE_URL
+
+PATH = "/inventory/binaries"
+BINARY = {
+    "id": "99",
+    "self": f"{BASE_URL}{PATH}/99",
+    "name": "fw.zip",
+    "type": "application/zip",
+    "length": 10,
+}
+
+
+def parts(request: httpx.Request) -> list[tuple[dict[str, str], bytes]]:
+    """The multipart parts, in order, as (headers, body)."""
+    boundary = request.headers["Content-Type"].split("boundary=", 1)[1].encode()
+    chunks = request.content.split(b"--" + boundary)
+    assert chunks[0] == b"" and chunks[-1] == b"--\r\n"
+    result = []
+    for chunk in chunks[1:-1]:
+        head, body = chunk.removeprefix(b"\r\n").split(b"\r\n\r\n", 1)
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
+        result.append((headers, body.removesuffix(b"\r\n")))
+    return result
+
+
+def test_upload_sends_file_then_object_with_progress(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    data = bytes(range(256)) * (CHUNK_BYTES // 128)  # two chunks
+    source = tmp_path / "fw.zip"
+    source.write_bytes(data)
+    route = router.post(PATH).respond(201, json=BINARY)
+    progress: list[tuple[int, int]] = []
+    binary = client.binaries.upload(
+        source, fragments={"c8y_Global": {}}, on_progress=lambda *a: progress.append(a)
+    )
+    assert binary.id == "99" and binary.self_url == f"{BASE_URL}{PATH}/99"
+    request = route.calls.last.request
+    assert request.headers["Accept"] == "application/json"
+    assert int(request.headers["Content-Length"]) == len(request.content)
+    (file_headers, file_body), (object_headers, object_body) = parts(request)
+    assert file_headers == {
+        "Content-Disposition": 'form-data; name="file"; filename="fw.zip"',
+        "Content-Type": "application/zip",
+    }
+    assert file_body == data
+    assert object_headers == {"Content-Disposition": 'form-data; name="object"'}  # no part Content-Type
+    assert json.loads(object_body) == {"name": "fw.zip", "type": "application/zip", "c8y_Global": {}}
+    assert progress == [(0, len(data)), (CHUNK_BYTES, len(data)), (len(data), len(data))]
+
+
+def test_upload_falls_back_to_c8y_upload_for_unknown_extensions(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    source = tmp_path / "config.weird"
+    source.write_text("a=1")
+    route = router.post(PATH).respond(201, json=BINARY)
+    client.binaries.upload(source)
+    (file_headers, _), (_, object_body) = parts(route.calls.last.request)
+    assert file_headers["Content-Type"] == "c8y_upload"
+    assert json.loads(object_body) == {"name": "config.weird", "type": "c8y_upload"}
+
+
+def test_upload_bytes_names_the_file(client: Client, router: respx.MockRouter) -> None:
+    route = router.post(PATH).respond(201, json=BINARY)
+    client.binaries.upload_bytes(b"key: v\n", name="snapshot.yaml", content_type="c8y_upload")
+    (file_headers, body), _ = parts(route.calls.last.request)
+    assert file_headers["Content-Disposition"] == 'form-data; name="file"; filename="snapshot.yaml"'
+    assert body == b"key: v\n"
+
+
+def test_upload_of_a_missing_file_fails_before_any_request(client: Client, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        client.binaries.upload(tmp_path / "nope.bin")
+
+
+def test_download_streams_into_the_file(client: Client, router: respx.MockRouter, tmp_path: Path) -> None:
+    data = b"x" * (CHUNK_BYTES + 10)
+    route = router.get(f"{PATH}/99").respond(200, content=data, headers={"Content-Type": "application/zip"})
+    progress: list[tuple[int, int | None]] = []
+    target = client.binaries.download(
+        "99", tmp_path / "out" / "fw.zip", on_progress=lambda *a: progress.append(a)
+    )
+    assert target.read_bytes() == data
+    assert route.calls.last.request.headers["Accept"] == "*/*"
+    assert progress[-1] == (len(data), len(data))
+    assert not (tmp_path / "out" / "fw.zip.part").exists()
+
+
+def test_download_url_of_an_internal_binary_uses_the_tenant(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = router.get(f"{PATH}/123").respond(200, content=b"abc")
+    client.binaries.download_url(
+        "https://other-domain.example.com/inventory/binaries/123", tmp_path / "a.bin"
+    )
+    assert route.called and (tmp_path / "a.bin").read_bytes() == b"abc"
+
+
+def test_download_url_of_an_external_server_sends_no_credentials(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = router.get("https://cdn.example.org/fw/1.0.bin").respond(200, content=b"firmware")
+    client.binaries.download_url("https://cdn.example.org/fw/1.0.bin", tmp_path / "fw.bin")
+    assert (tmp_path / "fw.bin").read_bytes() == b"firmware"
+    assert "Authorization" not in route.calls.last.request.headers
+
+
+def test_get_reads_the_binary_managed_object(client: Client, router: respx.MockRouter) -> None:
+    route = router.get("/inventory/managedObjects/99").respond(
+        200, json={**BINARY, "contentType": "application/zip"}
+    )
+    assert client.binaries.get("99").content_type == "application/zip"
+    assert route.called
+
+
+def test_replace_puts_the_raw_file(client: Client, router: respx.MockRouter, tmp_path: Path) -> None:
+    source = tmp_path / "fw2.zip"
+    source.write_bytes(b"new content")
+    route = router.put(f"{PATH}/99").respond(201, json=BINARY)
+    client.binaries.replace("99", source)
+    request = route.calls.last.request
+    assert request.content == b"new content"
+    assert request.headers["Content-Type"] == "application/zip"
+
+
+def test_delete_and_list(client: Client, router: respx.MockRouter) -> None:
+    delete = router.delete(f"{PATH}/99").respond(204)
+    listing = router.get(PATH).respond(
+        200, json={"managedObjects": [BINARY], "statistics": {"totalPages": 1}}
+    )
+    client.binaries.delete("99")
+    assert [b.name for b in client.binaries.list(owner="admin", type="application/zip")] == ["fw.zip"]
+    assert delete.called
+    assert dict(listing.calls.last.request.url.params) == {
+        "owner": "admin",
+        "type": "application/zip",
+        "pageSize": "2000",
+        "currentPage": "1",
+        "withTotalPages": "true",
+    }

@@ -1,0 +1,123 @@
+"""Fixtures for CLI tests: an isolated environment, keyrings, and runners for the real entry point."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+import respx
+from fake_keyring import MemoryKeyring
+from keyring.backends import fail
+from respx_tenants import basic_tenant, oai_tenant
+
+from c8ydm.cli import app as app_module
+from c8ydm.cli.main import main
+
+HERE = Path(__file__).resolve().parent
+C8YDM = Path(sys.executable).with_name("c8ydm")
+ENTRY_POINT = [str(C8YDM)] if C8YDM.exists() else [sys.executable, "-m", "c8ydm"]
+CLEARED = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHON_KEYRING_BACKEND", "TTY_COMPATIBLE")
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No C8Y_*/C8YDM_* from the developer's shell; config and cache in a temp dir."""
+    for name in list(os.environ):
+        if name.startswith(("C8Y_", "C8YDM_", "_C8YDM_", "_TYPER_")) or name in CLEARED:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("C8YDM_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("C8YDM_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous, backend = keyring.get_keyring(), MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run ``main(args)`` in-process; stdin is a (non-terminal) string."""
+
+    def run(*args: str, stdin: str = "") -> Result:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        with pytest.raises(SystemExit) as done:
+            main(list(args))
+        captured = capsys.readouterr()
+        return Result(int(done.value.code or 0), captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register the test-only commands of cli_probe.py in the command table."""
+    rows = [
+        app_module.Entry(name, f"cli_probe:{name}", f"Test command {name}.")
+        for name in ("probe", "confirming", "boom", "interrupt", "uploading")
+    ]
+    monkeypatch.setattr(app_module, "COMMANDS", (*app_module.COMMANDS, *rows))
+
+
+@pytest.fixture
+def run_c8ydm(tmp_path: Path) -> Callable[..., Result]:
+    """Run the installed ``c8ydm`` in a subprocess with a file keyring (see fake_keyring.py)."""
+
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Result:
+        full_env = {
+            **os.environ,
+            "PYTHONPATH": str(HERE),
+            "PYTHON_KEYRING_BACKEND": "fake_keyring.FileKeyring",
+            "C8YDM_TEST_KEYRING": str(tmp_path / "keyring.json"),
+            **(env or {}),
+        }
+        done = subprocess.run(
+            [*ENTRY_POINT, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=60
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def tenant() -> Iterator[respx.MockRouter]:
+    """A respx tenant accepting alice/PASSWORD with Basic (respx_tenants.py)."""
+    with basic_tenant() as mock:
+        yield mock
+
+
+@pytest.fixture(name="oai_tenant")
+def oai_tenant_fixture() -> Iterator[respx.MockRouter]:
+    """A respx tenant offering OAI-Secure and asking for TOTP code 123456 (respx_tenants.py)."""
+    with oai_tenant() as mock:
+        yield mock

@@ -1,0 +1,133 @@
+"""Shell completion: the index is fresh, and the fast path answers each shell's protocol."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import Result
+
+from c8ydm import settings
+from c8ydm.cli import completion
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_completions", REPO / "scripts" / "gen_completions.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_completions_and_index_are_not_stale(tmp_path: Path) -> None:
+    written = _generator().write_all(tmp_path)
+
+    stale = [
+        str(p.relative_to(tmp_path))
+        for p in written
+        if p.read_text() != (REPO / p.relative_to(tmp_path)).read_text()
+    ]
+    assert stale == [], "run: python scripts/gen_completions.py"
+
+
+def complete(run: Callable[..., Result], shell: str, **env: str) -> Result:
+    return run(env={"_C8YDM_COMPLETE": f"complete_{shell}", **env})
+
+
+def test_bash_completes_groups_through_the_entry_point(run_c8ydm: Callable[..., Result]) -> None:
+    result = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm se", COMP_CWORD="1")
+
+    assert (result.code, result.stdout, result.stderr) == (0, "session\n", "")
+
+
+def test_bash_completes_choices_of_the_output_option(run_c8ydm: Callable[..., Result]) -> None:
+    result = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm session list -o js", COMP_CWORD="4")
+
+    assert result.stdout.splitlines() == ["json", "jsonl"]
+
+
+def test_zsh_answers_with_descriptions(run_c8ydm: Callable[..., Result]) -> None:
+    result = complete(run_c8ydm, "zsh", _TYPER_COMPLETE_ARGS="c8ydm lo")
+
+    assert result.stdout == (
+        '_arguments \'*: :(("login":"Log in to a tenant and save the session."\n'
+        '"logout":"Forget a session and its secret in the keyring."))\'\n'
+    )
+
+
+def test_fish_and_powershell_formats(run_c8ydm: Callable[..., Result]) -> None:
+    fish = complete(
+        run_c8ydm, "fish", _TYPER_COMPLETE_ARGS="c8ydm session u", _TYPER_COMPLETE_FISH_ACTION="get-args"
+    )
+    pwsh = complete(
+        run_c8ydm,
+        "powershell",
+        _TYPER_COMPLETE_ARGS="c8ydm session list --ti",
+        _TYPER_COMPLETE_WORD_TO_COMPLETE="--ti",
+    )
+
+    assert fish.stdout == "use\tMake a saved session the current one.\n"
+    assert pwsh.stdout == "--timeout:::Overall deadline for commands that wait.\n"
+
+
+def test_session_names_complete_from_the_sessions_file(run_c8ydm: Callable[..., Result]) -> None:
+    for name in ("prod", "preprod", "test"):
+        settings.save_session(settings.Session(name=name, url="https://t.example.com"))
+
+    result = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm session use pr", COMP_CWORD="3")
+
+    assert result.stdout.splitlines() == ["preprod", "prod"]
+
+
+def test_name_cache_is_read_within_its_ttl_and_ignored_after() -> None:
+    completion.write_name_cache("firmware", ["ubuntu", "alpine", "ubuntu"])
+
+    assert completion.read_name_cache("firmware") == ["alpine", "ubuntu"]
+    later = time.time() + completion.CACHE_TTL_SECONDS + 1
+    assert completion.read_name_cache("firmware", now=later) == []
+
+
+def test_dynamic_arguments_complete_from_the_name_cache() -> None:
+    completion.write_name_cache("firmware", ["ubuntu", "alpine"])
+    tree = {
+        "commands": {
+            "firmware": {
+                "commands": {"show": {"arguments": [{"name": "NAME", "nargs": 1, "dynamic": "firmware"}]}}
+            }
+        }
+    }
+
+    assert completion.candidates(tree, ["firmware", "show"], "u") == [("ubuntu", "")]
+    assert completion.candidates(tree, ["firmware", "show", "alpine"], "") == []
+
+
+def test_option_values_are_skipped_when_finding_the_command() -> None:
+    tree = {
+        "commands": {
+            "session": {"commands": {"use": {}}, "options": [{"names": ["--session"], "value": True}]}
+        }
+    }
+
+    assert completion.candidates(tree, ["session", "--session", "use"], "u") == [("use", "")]
+
+
+def test_name_cache_write_never_fails_a_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("C8YDM_CACHE_DIR", str(blocker / "sub"))
+
+    completion.write_name_cache("device", ["d1"])  # the cache dir cannot be created: nothing raised
+
+
+def test_cache_path_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("C8YDM_CACHE_DIR")
+
+    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm/names.json")
+    assert completion.cache_path({}) == Path(os.path.expanduser("~/.cache/c8ydm/names.json"))

@@ -1,0 +1,198 @@
+"""The output layer: formats, machine mode from isatty (not Rich), NO_COLOR, progress on stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import subprocess
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from conftest import ENTRY_POINT, Result
+
+from c8ydm import settings
+from c8ydm.api.models import ManagedObject
+from c8ydm.cli.output import Output
+from c8ydm.cli.progress import OperationProgress, UploadProgress
+
+ANSI = "\x1b["
+ROWS: list[dict[str, Any]] = [
+    {"id": "1", "name": "alpha", "c8y_Firmware": {"version": "1.0"}},
+    {"id": "2", "name": "beta"},
+]
+
+
+def render(fmt: str, data: Any, columns: Any = None, environ: dict[str, str] | None = None) -> str:
+    stdout = io.StringIO()
+    Output(fmt, stdout=stdout, stderr=io.StringIO(), environ=environ or {}).render(data, columns=columns)
+    return stdout.getvalue()
+
+
+def test_json_is_one_document_and_a_list_for_an_iterator() -> None:
+    assert json.loads(render("json", iter(ROWS))) == ROWS
+
+
+def test_jsonl_streams_one_object_per_line_while_iterating() -> None:
+    seen: list[str] = []
+    stdout = io.StringIO()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in ROWS:
+            yield row
+            seen.append(stdout.getvalue())  # what was written before the next item was produced
+
+    Output("jsonl", stdout=stdout, environ={}).render(rows())
+
+    assert [json.loads(line) for line in stdout.getvalue().splitlines()] == ROWS
+    assert seen[0] == json.dumps(ROWS[0]) + "\n"
+
+
+def test_csv_uses_keys_as_header_and_reaches_into_fragments() -> None:
+    text = render("csv", ROWS, columns=["id", "name", "c8y_Firmware.version"])
+
+    assert text == "id,name,c8y_Firmware.version\n1,alpha,1.0\n2,beta,\n"
+
+
+def test_table_has_fixed_width_without_terminal_and_no_colour() -> None:
+    text = render(
+        "table", ROWS, columns=[("ID", "id"), ("NAME", "name"), ("VERSION", "c8y_Firmware.version")]
+    )
+
+    assert text.splitlines() == ["ID   NAME    VERSION", "─" * 20, "1    alpha   1.0", "2    beta"]
+
+
+def test_table_folds_long_cells_at_columns_width() -> None:
+    text = render("table", [{"name": "x" * 30}], environ={"COLUMNS": "12"})
+
+    assert text.splitlines() == ["name", "─" * 12, "x" * 12, "x" * 12, "x" * 6]
+
+
+def test_models_are_rendered_with_cumulocity_field_names() -> None:
+    device = ManagedObject.model_validate({"id": "7", "name": "dev", "c8y_IsDevice": {}, "lastUpdated": "x"})
+
+    assert json.loads(render("json", [device])) == [
+        {"id": "7", "name": "dev", "c8y_IsDevice": {}, "lastUpdated": "x"}
+    ]
+
+
+def test_output_is_json_by_default_when_stdout_is_not_a_terminal(run_c8ydm: Callable[..., Result]) -> None:
+    settings.save_session(settings.Session(name="prod", url="https://t1.example.com", tenant="t1", user="u"))
+
+    result = run_c8ydm("session", "list")
+
+    assert result.code == 0
+    assert result.json() == [
+        {
+            "name": "prod",
+            "url": "https://t1.example.com",
+            "tenant": "t1",
+            "user": "u",
+            "auth": "BASIC",
+            "insecure": False,
+            "kind": "tenant",
+            "current": True,
+        }
+    ]
+    assert result.stderr == ""
+
+
+def test_c8ydm_output_environment_variable_selects_the_format(run_c8ydm: Callable[..., Result]) -> None:
+    settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
+
+    result = run_c8ydm("session", "list", env={"C8YDM_OUTPUT": "csv"})
+
+    assert result.stdout.splitlines()[0] == "name,current,url,tenant,user,auth,insecure,kind"
+
+
+def test_force_color_does_not_make_a_pipe_a_terminal(run_c8ydm: Callable[..., Result]) -> None:
+    settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
+
+    as_json = run_c8ydm("session", "list", env={"FORCE_COLOR": "1"})
+    as_table = run_c8ydm("session", "list", "-o", "table", env={"FORCE_COLOR": "1"})
+
+    assert json.loads(as_json.stdout)[0]["name"] == "prod"
+    assert ANSI not in as_table.stdout and "prod" in as_table.stdout
+
+
+def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
+    """Run c8ydm with stdout on a pseudo-terminal; returns what the terminal received."""
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [*ENTRY_POINT, *args], stdout=child, stderr=subprocess.DEVNULL, env={**os.environ, **env}
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=30)
+    os.close(main)
+    return b"".join(chunks).decode()
+
+
+def test_no_color_turns_off_ansi_escapes_even_on_a_terminal() -> None:
+    settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
+
+    coloured = _on_a_terminal("session", "list", env={})
+    plain = _on_a_terminal("session", "list", env={"NO_COLOR": "1"})
+
+    assert ANSI in coloured  # the default on a terminal: a table with a bold header
+    assert "prod" in plain and ANSI not in plain
+    assert "NAME" in plain  # still a table: NO_COLOR changes colour, not the format
+
+
+def test_progress_without_terminal_prints_plain_lines_on_stderr(
+    cli: Callable[..., Result], probe: None
+) -> None:
+    result = cli("uploading")
+
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Uploading firmware.bin (2.5 MB)",
+        "Uploaded firmware.bin (2.5 MB)",
+        "operation 42 (device-1): PENDING",
+        "operation 42 (device-1): EXECUTING",
+        "operation 42 (device-1): SUCCESSFUL",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_stderr_messages_carry_no_ansi_when_not_a_terminal(fmt: str) -> None:
+    stderr = io.StringIO()
+    Output(fmt, stdout=io.StringIO(), stderr=stderr, environ={}).error("bad", "try again")
+
+    assert stderr.getvalue() == "Error: bad\nHint: try again\n"
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_drawn_by_rich_on_stderr_only() -> None:
+    stdout, stderr = io.StringIO(), FakeTerminal()
+    out = Output("json", stdout=stdout, stderr=stderr, environ={"NO_COLOR": "1"})
+
+    with UploadProgress(out, "fw.bin", 1000) as bar:
+        bar.advance(1000)
+    with OperationProgress(out) as live:
+        live.update("42", "EXECUTING", "device-1")
+        live.update("42", "SUCCESSFUL", "device-1")
+
+    assert stdout.getvalue() == ""
+    assert "fw.bin" in stderr.getvalue() and "1.0/1.0 kB" in stderr.getvalue()
+    assert "operation 42 (device-1): SUCCESSFUL" in stderr.getvalue()
+
+
+def test_one_object_as_table_has_a_row_per_field() -> None:
+    text = render("table", ROWS[0], columns=[("Name", "name"), ("Version", "c8y_Firmware.version")])
+
+    assert text.splitlines() == ["FIELD     VALUE", "─" * 15, "Name      alpha", "Version   1.0"]

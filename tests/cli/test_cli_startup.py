@@ -1,0 +1,98 @@
+"""Fast start: `c8ydm --help` and completion import no heavy library; every help has an example."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from conftest import Result
+
+from c8ydm.cli import app as app_module
+
+HEAVY = ["httpx", "pydantic", "keyring", "rich.progress"]
+PROBE = """
+import json, sys
+watched = json.loads(sys.argv[2])
+sys.argv = ["c8ydm", *json.loads(sys.argv[1])]
+from c8ydm.cli.main import main
+try:
+    main()
+except SystemExit:
+    pass
+loaded = [m for m in watched if m in sys.modules]
+sys.stderr.write("LOADED=" + json.dumps(loaded) + "\\n")
+"""
+
+
+def loaded_modules(args: list[str], watched: list[str], env: dict[str, str] | None = None) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(watched)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+    line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED="))
+    return json.loads(line.removeprefix("LOADED="))  # type: ignore[no-any-return]
+
+
+def test_help_imports_no_command_module_nor_heavy_library() -> None:
+    modules = [*HEAVY, "rich", *sorted({e.target.split(":")[0] for e in app_module.COMMANDS})]
+
+    assert loaded_modules(["--help"], modules) == []
+
+
+def test_completion_imports_neither_typer_nor_click_nor_heavy_libraries() -> None:
+    env = {"_C8YDM_COMPLETE": "complete_bash", "COMP_WORDS": "c8ydm session li", "COMP_CWORD": "2"}
+
+    assert loaded_modules([], [*HEAVY, "rich", "typer", "click", "typing"], env) == []
+
+
+def test_root_help_lists_every_registered_command_with_its_table_help(cli: Callable[..., Result]) -> None:
+    result = cli("--help")
+
+    assert result.code == 0
+    for entry in app_module.COMMANDS:
+        assert f"  {entry.name}" in result.stdout and entry.help in result.stdout
+    assert "Example:\n    c8ydm login" in result.stdout
+
+
+def test_table_help_is_the_first_line_of_each_command_help() -> None:
+    root = app_module.build_root()
+    ctx = root.make_context("c8ydm", ["--help"], resilient_parsing=True)
+
+    for entry in app_module.COMMANDS:
+        assert root.get_command(ctx, entry.name).get_short_help_str(limit=200) == entry.help
+
+
+def _leaf_paths() -> list[list[str]]:
+    root = app_module.build_root()
+    ctx = root.make_context("c8ydm", ["--help"], resilient_parsing=True)
+    paths: list[list[str]] = []
+    for name in root.list_commands(ctx):
+        command = root.get_command(ctx, name)
+        subcommands = getattr(command, "commands", None)
+        paths += [[name, sub] for sub in subcommands] if subcommands else [[name]]
+    return paths
+
+
+@pytest.mark.parametrize("path", _leaf_paths(), ids=" ".join)
+def test_every_command_help_has_an_example_and_the_common_options(
+    cli: Callable[..., Result], path: list[str]
+) -> None:
+    result = cli(*path, "--help")
+
+    assert result.code == 0
+    assert "Example:\n    c8ydm " + path[0] in result.stdout
+    for option in ("-o, --output", "--session", "--dry-run", "-y, --yes", "-v, --verbose", "--timeout"):
+        assert option in result.stdout
+
+
+def test_version_prints_the_package_version(cli: Callable[..., Result]) -> None:
+    from c8ydm import __version__
+
+    assert cli("--version").stdout == f"c8ydm {__version__}\n"

@@ -1,0 +1,33 @@
+"""Fixtures of the sandbox suites: one sandbox per session, and httpx clients whose every response
+is validated against the official spec (support/oas.py) when the spec is present."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from support.sandbox import SandboxInstance, sandbox_fixture, validated_client
+
+sandbox = sandbox_fixture(devices=5)
+
+
+@pytest.fixture
+def api(sandbox: SandboxInstance) -> Iterator[httpx.Client]:
+    """The admin, with `<tenant>/<user>` Basic credentials."""
+    with validated_client(sandbox) as client:
+        yield client
+
+
+@pytest.fixture
+def reader_api(sandbox: SandboxInstance) -> Iterator[httpx.Client]:
+    """The read-only user."""
+    with validated_client(sandbox, sandbox.readonly_auth) as client:
+        yield client
+
+
+@pytest.fixture
+def anon_api(sandbox: SandboxInstance) -> Iterator[httpx.Client]:
+    """No credentials."""
+    with validated_client(sandbox, None) as client:
+        yield client
