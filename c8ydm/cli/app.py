@@ -32,6 +32,13 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("logout", "c8ydm.cli.commands.session:logout", "Forget a session and its secret in the keyring."),
     Entry("session", "c8ydm.cli.commands.session:group", "List, show, select and delete saved sessions."),
     Entry(
+        "device",
+        "c8ydm.cli.commands.device:group",
+        "List devices, show their firmware and software, install and remove.",
+    ),
+    Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
+    Entry("bulk", "c8ydm.cli.commands.bulk:group", "Create, list, show, cancel and retry bulk operations."),
+    Entry(
         "firmware",
         "c8ydm.cli.commands.firmware:group",
         "Manage the firmware repository: entries, versions and patches.",

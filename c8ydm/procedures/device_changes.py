@@ -52,7 +52,9 @@ def install_on_device(
     if patch is not None and firmware is None:
         raise InputError("--patch needs --firmware NAME@BASE_VERSION")
     if firmware is None and not software:
-        raise InputError("nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION")
+        raise InputError(
+            "nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION"
+        )
     bodies: list[dict[str, Any]] = []
     if firmware is not None:
         bodies.append(plan_firmware_install(client, device, firmware, patch=patch, run_id=run_id))

@@ -4,7 +4,7 @@ A few operations are polled one by one (``GET /devicecontrol/operations/<id>``).
 with list queries: the children of their one bulk operation (``bulkOperationId=``), or else the
 tenant's PENDING and EXECUTING operations created since the oldest of them (``status=&dateFrom=``);
 an operation missing from those lists has ended and is read once more. Statuses are reported
-through ``on_status(id, status, label)`` as they change.
+through ``on_status(id, status, label)`` as they change (label: the caller's, else the description).
 
 Outcome, when every operation has ended or the deadline has passed: any FAILED → OperationFailedError
 with the devices' failure reasons (a definitive failure outranks a timeout: exit 11); else any still
@@ -80,7 +80,8 @@ def wait_for_operations(
     def report(op: Operation) -> None:
         current[op.id or ""] = op
         if on_status is not None and op.status is not None:
-            on_status(op.id or "", _status_text(op), labels.get(op.id or "", ""))
+            label = labels.get(op.id or "") or op.description or ""
+            on_status(op.id or "", _status_text(op), label)
 
     for op in given:
         report(op)

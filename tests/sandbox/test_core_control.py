@@ -59,8 +59,11 @@ def test_start_status_stop_restart_and_reset(tmp_path: Path, sandbox: SandboxIns
 
 
 def test_start_on_a_busy_port_fails_with_the_log_tail(tmp_path: Path, sandbox: SandboxInstance) -> None:
-    with pytest.raises(control.SandboxError, match="did not start") as raised:
-        control.start(tmp_path / "busy", port=sandbox.port, timeout=10)
+    try:
+        with pytest.raises(control.SandboxError, match="did not start") as raised:
+            control.start(tmp_path / "busy", port=sandbox.port, timeout=10)
+    finally:
+        control.stop(tmp_path / "busy")  # never leave a server behind, even if the test fails
     assert "sandbox.log" in str(raised.value)
     assert control.status(tmp_path / "busy")["running"] is False
 

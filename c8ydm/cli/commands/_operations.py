@@ -18,7 +18,6 @@ OPERATION_COLUMNS = [
     ("ID", "id"),
     ("DEVICE", "deviceId"),
     ("STATUS", "status"),
-    ("CREATED", "creationTime"),
     ("DESCRIPTION", "description"),
     ("FAILURE REASON", "failureReason"),
 ]

@@ -35,7 +35,9 @@ CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "descripti
 def list_devices(
     app: App,
     device_type: Annotated[str | None, typer.Option("--type", metavar="T", help="Device type.")] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="PATTERN", help="Name; * is a wildcard.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="PATTERN", help="Name; * is a wildcard.")
+    ] = None,
     query: Annotated[
         str | None,
         typer.Option("--query", metavar="INVENTORY_QUERY", help="Your own inventory query, sent as written."),
@@ -130,7 +132,9 @@ def install(
     firmware: Annotated[
         str | None, typer.Option("--firmware", metavar="NAME@VERSION", help="Firmware (newest without @).")
     ] = None,
-    patch: Annotated[str | None, typer.Option("--patch", metavar="P", help="A patch of that version.")] = None,
+    patch: Annotated[
+        str | None, typer.Option("--patch", metavar="P", help="A patch of that version.")
+    ] = None,
     software: Annotated[
         list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
     ] = None,

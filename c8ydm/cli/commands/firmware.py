@@ -33,7 +33,8 @@ A firmware entry has versions; a version may have patches. NAME is a name or a n
 
 Example:
   c8ydm firmware list
-  c8ydm firmware add router-fw --version 1.0.0 --file fw-1.0.0.bin --description "Router firmware" """)
+  c8ydm firmware add router-fw --version 1.0.0 --file fw-1.0.0.bin --description "Router firmware"
+  c8ydm firmware show router-fw""")
 
 
 @command(group, "list")

@@ -18,7 +18,9 @@ Example:
   c8ydm operation cancel 1234 --yes""")
 
 OperationId = Annotated[str, typer.Argument(metavar="ID", help="Operation id.", show_default=False)]
-OperationIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Operation ids.", show_default=False)]
+OperationIds = Annotated[
+    list[str], typer.Argument(metavar="ID...", help="Operation ids.", show_default=False)
+]
 CANCEL_COLUMNS = [
     ("ID", "id"),
     ("DEVICE", "deviceId"),
