@@ -88,15 +88,15 @@ def wait_for_operations(
     run = policy.start()
     while True:
         running = [current[key] for key in order if not current[key].is_terminal]
-        if not running:
-            return [current[key] for key in order]
-        for op in _look(client, running, few):
-            report(op)
-        if all(current[key].is_terminal for key in order):
-            continue
-        if not run.pause():
+        if running:
+            for op in _look(client, running, few):
+                report(op)
+        if all(current[key].is_terminal for key in order) or not run.pause():
             break
-    _raise_outcome([current[key] for key in order], run.elapsed_seconds)
+    final = [current[key] for key in order]
+    if any(op.status is not OperationStatus.SUCCESSFUL for op in final):
+        _raise_outcome(final, run.elapsed_seconds)
+    return final
 
 
 def _raise_outcome(operations: list[Operation], elapsed: float) -> NoReturn:

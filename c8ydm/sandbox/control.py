@@ -115,6 +115,7 @@ def serve(config: SandboxConfig, *, access_log: bool = False) -> None:
     import uvicorn  # the server's dependencies load only here, never on the CLI's import path
 
     from c8ydm.sandbox.app import create_app
+    from c8ydm.sandbox.recorder import from_environment
 
     write_state(config, os.getpid())
     print(
@@ -122,7 +123,7 @@ def serve(config: SandboxConfig, *, access_log: bool = False) -> None:
     )
     try:
         uvicorn.run(
-            create_app(config),
+            from_environment(create_app(config)),
             host=config.host,
             port=config.port,
             log_level="warning",

@@ -24,6 +24,9 @@ import respx
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.retry import RetryPolicy
+from c8ydm.procedures.repo_add import execute_add, plan_add
+from c8ydm.procedures.repo_validate import AddRequest
+from c8ydm.procedures.repository import FIRMWARE
 
 BASE_URL = "https://t100.example.com"
 MO_PATH = "/inventory/managedObjects"
@@ -101,7 +104,11 @@ class ScriptedTenant:
     def changes(self) -> list[tuple[str, str, Any]]:
         """Every non-GET call as (method, path with query, body)."""
         return [
-            (c.method, c.path + ("?" + "&".join(f"{k}={v}" for k, v in c.params.items()) if c.params else ""), c.body)
+            (
+                c.method,
+                c.path + ("?" + "&".join(f"{k}={v}" for k, v in c.params.items()) if c.params else ""),
+                c.body,
+            )
             for c in self.calls
             if c.method != "GET"
         ]
@@ -167,3 +174,34 @@ def make_client() -> Client:
         tenant="t100",
         retry=RetryPolicy(sleep=lambda _: None, random=lambda: 1.0),
     )
+
+
+# -- firmware scenarios of the add-flow tests: entry "router-fw" id 10, binary 11, version 12 --------
+ENTRY_QUERY = "$filter=((type eq 'c8y_Firmware') and (name eq 'router-fw'))"
+VERSIONS_QUERY = "$filter=(bygroupid(10)) $orderby=creationTime.date desc"
+GLOBAL = "c8y_GlobalObjectConfiguration"
+BIN_URL = f"{BASE_URL}/inventory/binaries/11"
+MANAGED_OBJECT_TYPE = "application/vnd.com.nsn.cumulocity.managedObject+json"
+REFERENCE_TYPE = "application/vnd.com.nsn.cumulocity.managedObjectReference+json"
+EXISTING = entry_mo("10", "router-fw", description="Router", c8y_Filter={"type": "c8y_Linux"})
+
+
+def add(client: Client, **fields: Any) -> Any:
+    request = AddRequest(**{"kind": FIRMWARE, "name": "router-fw", "version": "1.0.0", **fields})
+    return execute_add(client, plan_add(client, request))
+
+
+def script_new_firmware(tenant: ScriptedTenant, *, flag_config: list[dict[str, Any]] | None = None) -> None:
+    tenant.on("GET", MO_PATH, page([]), query=ENTRY_QUERY)
+    tenant.on("GET", MO_PATH, page(flag_config or []), type=GLOBAL)
+    tenant.on("POST", "/inventory/binaries", binary_mo("11"))
+    tenant.on("POST", MO_PATH, entry_mo("10", "router-fw"))
+    tenant.on("POST", f"{MO_PATH}/10/childAdditions", version_mo("12", "1.0.0", BIN_URL))
+    tenant.on("POST", f"{MO_PATH}/12/childAdditions", {"managedObject": {"id": "11"}})
+
+
+def script_existing_firmware(tenant: ScriptedTenant, *versions: dict[str, Any]) -> None:
+    tenant.on("GET", MO_PATH, page([EXISTING]), query=ENTRY_QUERY)
+    tenant.on("GET", MO_PATH, page(list(versions)), query=VERSIONS_QUERY)
+    tenant.on("GET", MO_PATH, page([]), type=GLOBAL)
+    tenant.on("PUT", f"{MO_PATH}/10", EXISTING)

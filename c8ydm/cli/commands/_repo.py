@@ -213,10 +213,18 @@ def delete(app: App, label: str, name: str, *, version: str | None, patch: str |
         return app.render(plan.to_json(status="cancelled"))
     execute_delete(client, plan, on_deleted=app.message)
     document = plan.to_json(status="deleted")
+    kind = kind_for(label)
     flat = [
-        {"id": mo.get("id"), "name": mo.get("name"), "type": mo.get("type")} for mo in document["deleted"]
+        {"id": mo.get("id"), "type": mo.get("type"), "name": mo.get("name"), "version": _version_of(kind, mo)}
+        for mo in document["deleted"]
     ]
-    _emit(app, document, flat)
+    columns = [("DELETED", "type"), ("NAME", "name"), ("VERSION", "version"), ("ID", "id")]
+    _emit(app, document, flat, columns)
+
+
+def _version_of(kind: RepoKind, body: dict[str, Any]) -> str | None:
+    version = (body.get(kind.fragment) or {}).get("version")
+    return f"{version} (patch)" if version is not None and "c8y_Patch" in body else version
 
 
 def download(

@@ -121,7 +121,8 @@ def delete_firmware(app: App, name: Name, version: OptionalVersion = None, patch
     """Delete a firmware with all its versions, one version with its patches, or one patch.
 
     Deleting the only version deletes the whole firmware; the confirmation says so. Asks for
-    confirmation unless --yes is given; without a terminal, --yes is required.
+    confirmation unless --yes is given; without a terminal, --yes is required (exit 2).
+    Answering no deletes nothing (exit 0).
 
     Example:
       c8ydm firmware delete router-fw --version 1.0.0 --patch 1.0.1 --yes

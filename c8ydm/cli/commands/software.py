@@ -125,7 +125,8 @@ def delete_software(app: App, name: Name, version: OptionalVersion = None) -> No
     """Delete a software with all its versions, or one version.
 
     Deleting the only version deletes the whole software; the confirmation says so. Asks for
-    confirmation unless --yes is given; without a terminal, --yes is required.
+    confirmation unless --yes is given; without a terminal, --yes is required (exit 2).
+    Answering no deletes nothing (exit 0).
 
     Example:
       c8ydm software delete nginx --version 1.24.0 --yes

@@ -1,0 +1,141 @@
+"""End-to-end fixtures: the REAL ``c8ydm`` entry point (a subprocess) against sandbox tenants.
+
+- ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/seed.py's fleet), started with
+  ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
+  ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts.
+- ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
+  no keyring and no stdin; returns a ``Run`` (code, stdout, stderr, ``.json()``).
+  ``c8ydm_for(instance)`` makes a runner for another sandbox.
+- At the end of the session every recorded request is validated against the official spec
+  (tests/support/oas.py); the session fails with the list of rejected requests. Without the spec,
+  or when the sandbox does not record (the server was started without the recorder), validation
+  is skipped with a warning that says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_support import ENTRY_POINT, EXTRA_QUERY, RUN_TIMEOUT_SECONDS, Run, invalid_requests
+from support import oas
+from support.sandbox import SandboxInstance, running_sandbox
+
+from c8ydm.sandbox.recorder import ENV_VAR as RECORD_ENV
+
+_RECORDINGS: list[Path] = []
+
+
+@contextlib.contextmanager
+def recording_sandbox(data_dir: Path, **options: Any) -> Iterator[SandboxInstance]:
+    """A sandbox (support.sandbox.running_sandbox) whose server records requests to a file."""
+    record = data_dir / "requests.jsonl"
+    _RECORDINGS.append(record)
+    with contextlib.ExitStack() as stack:
+        previous = os.environ.get(RECORD_ENV)
+        os.environ[RECORD_ENV] = str(record)  # inherited by the server process as it starts
+        try:
+            instance = stack.enter_context(running_sandbox(data_dir, **options))
+        finally:
+            if previous is None:
+                os.environ.pop(RECORD_ENV, None)
+            else:
+                os.environ[RECORD_ENV] = previous
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
+    with recording_sandbox(tmp_path_factory.mktemp("sandbox"), devices=5) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def silent_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
+    with recording_sandbox(tmp_path_factory.mktemp("silent"), devices=2, silent_rate=1.0) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInstance], Callable[..., Run]]:
+    """A runner factory: ``c8ydm_for(instance)("device", "list")``."""
+    home = tmp_path_factory.mktemp("c8ydm-home")
+    base = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("C8Y_", "C8YDM_", "_C8YDM_", "_TYPER_"))
+        and name not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHON_KEYRING_BACKEND")
+    }
+    base.update(
+        C8YDM_CONFIG_DIR=str(home / "config"),
+        C8YDM_CACHE_DIR=str(home / "cache"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        NO_COLOR="1",
+        COLUMNS="120",
+    )
+
+    def runner(instance: SandboxInstance) -> Callable[..., Run]:
+        connection = {
+            "C8Y_HOST": instance.url,
+            "C8Y_TENANT": instance.tenant,
+            "C8Y_USER": instance.user,
+            "C8Y_PASSWORD": instance.password,
+        }
+
+        def run(*args: str, env: dict[str, str] | None = None) -> Run:
+            done = subprocess.run(
+                [*ENTRY_POINT, *args],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                env={**base, **connection, **(env or {})},
+                timeout=RUN_TIMEOUT_SECONDS,
+                check=False,
+            )
+            return Run(done.returncode, done.stdout, done.stderr)
+
+        return run
+
+    return runner
+
+
+@pytest.fixture(scope="session")
+def c8ydm(
+    sandbox: SandboxInstance, c8ydm_for: Callable[[SandboxInstance], Callable[..., Run]]
+) -> Callable[..., Run]:
+    """``c8ydm("device", "show", "linux-0001", "-o", "json")`` against the session's sandbox."""
+    return c8ydm_for(sandbox)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def recorded_requests_follow_the_spec() -> Iterator[None]:
+    yield
+    if not _RECORDINGS:
+        return
+    if not oas.spec_path().is_file():
+        warnings.warn(
+            f"official spec not found at {oas.spec_path()}: recorded requests not validated", stacklevel=1
+        )
+        return
+    if not any(path.is_file() for path in _RECORDINGS):
+        warnings.warn(
+            f"the sandbox recorded no request: {RECORD_ENV} is not wired into the sandbox server; "
+            "recorded requests not validated",
+            stacklevel=1,
+        )
+        return
+    saved = dict(oas.ALLOWED_EXTRA_QUERY)
+    oas.ALLOWED_EXTRA_QUERY.update(EXTRA_QUERY)
+    try:
+        failures = [failure for path in _RECORDINGS if path.is_file() for failure in invalid_requests(path)]
+    finally:
+        oas.ALLOWED_EXTRA_QUERY.clear()
+        oas.ALLOWED_EXTRA_QUERY.update(saved)
+    if failures:
+        pytest.fail("requests rejected by the official OpenAPI spec:\n" + "\n".join(failures), pytrace=False)

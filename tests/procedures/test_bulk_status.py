@@ -1,0 +1,134 @@
+"""Bulk status: the UI's filter groups, normalised generalStatus, progress, waiting (§11.1, §11.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from device_fakes import BULK, OPS, client, page, router
+
+from c8ydm.api.client import Client
+from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
+from c8ydm.api.models import BulkOperation
+from c8ydm.api.polling import PollPolicy
+from c8ydm.procedures.bulk_status import bulk_document, list_bulk, progress_line, status_filter, wait_for_bulk
+
+__all__ = ["client", "router"]  # fixtures
+
+
+def bulk(general_status: str, **progress: int) -> dict[str, Any]:
+    counts = {"all": 0, "pending": 0, "executing": 0, "successful": 0, "failed": 0, **progress}
+    return {
+        "id": "42",
+        "groupId": "9",
+        "status": "IN_PROGRESS",
+        "generalStatus": general_status,
+        "startDate": "2024-05-01T12:00:00.000Z",
+        "creationRamp": 2,
+        "progress": counts,
+    }
+
+
+def no_sleep_policy(timeout: float = 10) -> PollPolicy:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    return PollPolicy(timeout_seconds=timeout, sleep=sleep, clock=lambda: now[0])
+
+
+@pytest.mark.parametrize(
+    ("word", "values"),
+    [
+        ("executing", ["EXECUTING", "EXECUTING_WITH_ERROR"]),
+        ("Scheduled", ["SCHEDULED"]),
+        ("cancelled", ["CANCELED"]),
+        ("failed", ["FAILED"]),
+        ("deleted", ["DELETED"]),
+    ],
+)
+def test_status_words_are_the_ui_groups(word: str, values: list[str]) -> None:
+    assert status_filter(word) == values
+
+
+def test_unknown_status_word_is_a_usage_error() -> None:
+    with pytest.raises(InputError, match="unknown bulk status"):
+        status_filter("sleeping")
+
+
+def test_list_sends_the_ui_query(client: Client, router: respx.MockRouter) -> None:
+    route = router.get(BULK).respond(200, json=page("bulkOperations", [bulk("EXECUTING")]))
+
+    assert [b.id for b in list_bulk(client, status="executing")] == ["42"]
+    assert route.calls.last.request.url.query.decode() == (
+        "withDeleted=true&generalStatus=EXECUTING&generalStatus=EXECUTING_WITH_ERROR"
+        "&pageSize=2000&currentPage=1&withTotalPages=true"
+    )
+
+
+def test_document_normalises_general_status_and_adds_progress() -> None:
+    document = bulk_document(
+        BulkOperation.model_validate(
+            bulk("COMPLETED WITH FAILURES", all=4, successful=2, failed=1, executing=1)
+        )
+    )
+
+    assert document["generalStatus"] == "FAILED"
+    assert document["generalStatusRaw"] == "COMPLETED WITH FAILURES"
+    assert (document["doneFraction"], document["allCreated"]) == (0.75, True)
+    assert document["estimatedFinish"] == "2024-05-01T12:00:08.000Z"  # start + ramp x all (§11.1)
+    assert document["progress"] == {"all": 4, "pending": 0, "executing": 1, "successful": 2, "failed": 1}
+
+
+def test_unknown_general_status_is_kept_as_it_came() -> None:
+    document = bulk_document(BulkOperation.model_validate(bulk("WEIRD")))
+
+    assert document["generalStatus"] == "WEIRD" and "generalStatusRaw" not in document
+
+
+def test_wait_follows_progress_until_successful(client: Client, router: respx.MockRouter) -> None:
+    router.get(f"{BULK}/42").mock(
+        side_effect=[
+            httpx.Response(200, json=bulk("SCHEDULED")),
+            httpx.Response(200, json=bulk("EXECUTING", all=2, pending=1, successful=1)),
+            httpx.Response(200, json={**bulk("SUCCESSFUL", all=2, successful=2), "status": "COMPLETED"}),
+        ]
+    )
+    lines: list[str] = []
+
+    done = wait_for_bulk(
+        client, "42", policy=no_sleep_policy(), on_progress=lambda b: lines.append(progress_line(b))
+    )
+
+    assert done.general_status == "SUCCESSFUL"
+    assert lines == ["SCHEDULED 0/0 done", "EXECUTING 1/2 done", "SUCCESSFUL 2/2 done"]
+
+
+def test_wait_raises_with_the_failed_children(client: Client, router: respx.MockRouter) -> None:
+    router.get(f"{BULK}/42").respond(200, json=bulk("COMPLETED_WITH_FAILURES", all=2, successful=1, failed=1))
+    children = router.get(OPS).respond(
+        200,
+        json=page(
+            "operations", [{"id": "7", "deviceName": "gw-4", "status": "FAILED", "failureReason": "bad"}]
+        ),
+    )
+
+    with pytest.raises(
+        OperationFailedError, match=r"ended with failures \(FAILED 2/2 done, 1 failed\): 7 on gw-4: bad"
+    ):
+        wait_for_bulk(client, "42", policy=no_sleep_policy())
+
+    assert dict(children.calls.last.request.url.params)["bulkOperationId"] == "42"
+    assert dict(children.calls.last.request.url.params)["status"] == "FAILED"
+
+
+def test_wait_times_out_without_cancelling(client: Client, router: respx.MockRouter) -> None:
+    router.get(f"{BULK}/42").respond(200, json=bulk("EXECUTING", all=3, pending=3))
+
+    with pytest.raises(WaitTimeoutError, match="EXECUTING 0/3 done; nothing was cancelled"):
+        wait_for_bulk(client, "42", policy=no_sleep_policy(timeout=3))
+
+    assert all(call.request.method == "GET" for call in router.calls)
