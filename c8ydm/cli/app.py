@@ -34,7 +34,7 @@ COMMANDS: tuple[Entry, ...] = (
     Entry(
         "device",
         "c8ydm.cli.commands.device:group",
-        "List devices, show their firmware and software, install and remove.",
+        "List and show devices; install and remove firmware and software.",
     ),
     Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
     Entry("bulk", "c8ydm.cli.commands.bulk:group", "Create, list, show, cancel and retry bulk operations."),

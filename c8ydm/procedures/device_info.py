@@ -70,8 +70,8 @@ def list_devices(
     if query is not None:
         if device_type is not None or name is not None:
             raise InputError(
-                "a raw query cannot be combined with --type or --name (c8ydm never edits a query's text)",
-                hint="put the type and name into the query",
+                "a query (--query, or a dynamic group's) cannot be combined with --type or --name",
+                hint="c8ydm never edits a query's text: put the type and name into the query",
             )
         # The user's text is sent unchanged: c8ydm builds no part of it (§14(c) covers built queries).
         return client.inventory.list(q=query, limit=limit)

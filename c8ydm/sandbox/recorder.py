@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ class RequestRecorder:
         return replay
 
 
-def from_environment(app: ASGIApp, environ: MutableMapping[str, str] | None = None) -> ASGIApp:
+def from_environment(app: ASGIApp, environ: Mapping[str, str] | None = None) -> ASGIApp:
     """`app` wrapped in a RequestRecorder when `C8YDM_SANDBOX_RECORD` names a file, else `app`."""
     target = (os.environ if environ is None else environ).get(ENV_VAR)
     return RequestRecorder(app, target) if target else app

@@ -141,3 +141,22 @@ def test_a_scheduled_bulk_can_be_cancelled(
     assert created["id"] in [
         item["id"] for item in ok(c8ydm("bulk", "list", "--status", "canceled", "-o", "json"))
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("bulk", "list", "--status", "sleeping"), 2),
+        (("bulk", "show", "999999999"), 4),
+        (("bulk", "create", "--from-operation", "999999999", "--group", "Gateways"), 4),
+        (("bulk", "create", "--from-operation", "1", "--group", "Gateways", "--type", "c8y_Linux"), 2),
+        (("bulk", "create", "--from-operation", "1"), 2),
+    ],
+)
+def test_bad_input_exits_with_the_documented_code(
+    c8ydm: Callable[..., Run], args: tuple[str, ...], code: int
+) -> None:
+    run = c8ydm(*args, "-o", "json")
+
+    assert run.code == code, run.stderr
+    assert run.stderr.startswith("Error:")

@@ -55,7 +55,7 @@ def released(c8ydm: Callable[..., Run], sandbox: SandboxInstance) -> None:
 def origin_of(operation: dict[str, Any]) -> dict[str, Any]:
     origin = operation.pop("c8ydm_Origin")
     assert origin["tool"] == "c8ydm" and origin["runId"]
-    return origin
+    return dict(origin)
 
 
 def test_install_with_wait_changes_the_device_firmware(c8ydm: Callable[..., Run]) -> None:
@@ -163,3 +163,28 @@ def test_silent_device_times_out_with_exit_12_and_can_be_cancelled(
         again[0]["cancelled"] is False
         and "already ended" in run_silent("operation", "cancel", op_id, "--yes").stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("device", "install", "linux-0001", "--config", "x"), 2),
+        (("device", "install", "linux-0001"), 2),
+        (("device", "install", "linux-0001", "--patch", "p1"), 2),
+        (("device", "install", "linux-0001", "--firmware", f"{FW}@"), 2),
+        (("device", "install", "linux-0001", "--firmware", f"{FW}@9.9.9"), 4),
+        (("device", "show", "no-such-device"), 4),
+        (("device", "list", "--query", "type eq 'c8y_Linux'", "--type", "c8y_Linux"), 2),
+        (("device", "list", "--group", "no-such-group"), 4),
+        (("device", "operations", "linux-0001", "--status", "DONE"), 2),
+        (("operation", "show", "999999999"), 4),
+        (("operation", "wait", "999999999"), 4),
+    ],
+)
+def test_bad_input_exits_with_the_documented_code(
+    c8ydm: Callable[..., Run], args: tuple[str, ...], code: int
+) -> None:
+    run = c8ydm(*args, "-o", "json")
+
+    assert run.code == code, run.stderr
+    assert run.stderr.startswith(("Error:", "Usage:"))

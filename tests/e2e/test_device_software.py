@@ -39,7 +39,7 @@ def version_ids(c8ydm: Callable[..., Run]) -> dict[str, str]:
 def install(c8ydm: Callable[..., Run], device: str, *args: str) -> dict[str, Any]:
     document = ok(c8ydm("device", "install", device, *args, "--wait", "-o", "json"))
     assert all(op["status"] == "SUCCESSFUL" for op in document["operations"])
-    return document
+    return dict(document)
 
 
 def software_of(c8ydm: Callable[..., Run], device: str) -> list[dict[str, Any]]:

@@ -62,7 +62,12 @@ def wait_with_progress(
     if client.dry_run:
         app.message(DRY_RUN_NOTE)
         return [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
-    with app.operation_progress() as live:
-        return wait_for_operations(
-            client, operations, policy=poll_policy(app), on_status=live.update, labels=labels
-        )
+    try:
+        with app.operation_progress() as live:
+            return wait_for_operations(
+                client, operations, policy=poll_policy(app), on_status=live.update, labels=labels
+            )
+    except KeyboardInterrupt:  # cli-surface.md, exit 130: "work already sent is reported"
+        ids = " ".join(op.id or "" if isinstance(op, Operation) else op for op in operations)
+        app.message(f"Stopped waiting; nothing was cancelled. Follow with: c8ydm operation wait {ids}")
+        raise

@@ -41,8 +41,6 @@ BULK_COLUMNS = [
 
 def _target_group(app: App, group_name: str | None, query: str | None, device_types: list[str]) -> str:
     """The group id to schedule for: an existing group, or a new hidden one for a query (§11.3)."""
-    if sum(1 for given in (group_name, query, device_types or None) if given is not None) != 1:
-        raise InputError("give exactly one of --group, --query and --type")
     client = app.client()
     if group_name is not None:
         return str(resolve_group(client, group_name).id)
@@ -84,6 +82,8 @@ def create(
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2
       c8ydm bulk create --from-operation 1234 --type c8y_Linux --start +10m --note "kernel 6.1"
     """
+    if sum(1 for given in (group_name, query, device_types or None) if given is not None) != 1:
+        raise InputError("give exactly one of --group, --query and --type")
     client = app.client()
     prototype = procedure.prototype_from_operation(client, operation_id)
     start_date, creation_ramp = procedure.parse_start(start), procedure.check_ramp(client, ramp)

@@ -21,7 +21,7 @@ from c8ydm.procedures.device_changes import DeviceChanges, install_on_device, re
 from c8ydm.procedures.firmware_install import PackageSpec
 from c8ydm.procedures.resolve import resolve_device
 
-group = new_group("""List devices, show their firmware and software, install and remove.
+group = new_group("""List and show devices; install and remove firmware and software.
 
 Example:
   c8ydm device show linux-0001
@@ -138,8 +138,12 @@ def install(
     software: Annotated[
         list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
     ] = None,
-    config: Annotated[list[str] | None, typer.Option("--config", help="Not yet supported.")] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="Not yet supported.")] = None,
+    config: Annotated[
+        list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
+    ] = None,
     wait: WaitOption = False,
 ) -> None:
     """Install firmware (or a patch) and software on a device.

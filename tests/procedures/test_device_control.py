@@ -71,7 +71,7 @@ def test_device_list_queries_are_built(
 ) -> None:
     route = router.get(MO).respond(200, json=page("managedObjects", []))
 
-    list(list_devices(client, **options))
+    list(list_devices(client, device_type=options.get("device_type"), name=options.get("name")))
 
     assert route.calls.last.request.url.params["query"] == query
 
