@@ -2,7 +2,7 @@
 
 The service is available when the user's applications include one whose ``name`` or ``contextPath``
 is ``advanced-software-mgmt``. Devices write the service themselves; c8ydm only reads it.
-Not yet attached to ``Client`` as a resource: use ``AdvancedSoftware(client)``.
+Attached to ``Client`` as ``client.advanced_software``.
 """
 
 from __future__ import annotations

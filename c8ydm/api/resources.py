@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from c8ydm.api.advanced_software import AdvancedSoftware
     from c8ydm.api.binaries import Binaries
     from c8ydm.api.bulk_operations import BulkOperations
     from c8ydm.api.client import Client
@@ -95,3 +96,11 @@ class Resources:
         from c8ydm.api.options import Options
 
         return Options(self._as_client())
+
+    @cached_property
+    def advanced_software(self) -> AdvancedSoftware:
+        """Advanced software management (``/service/advanced-software-mgmt``) and whether the user has it."""
+
+        from c8ydm.api.advanced_software import AdvancedSoftware
+
+        return AdvancedSoftware(self._as_client())

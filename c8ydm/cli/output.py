@@ -145,6 +145,7 @@ class Output:
 
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
         # Rendered to a buffer first, to drop the padding Rich leaves at the ends of lines.
         console = self.console(StringIO(), tty=is_terminal(self.stdout))
@@ -155,10 +156,11 @@ class Output:
             header_style="bold" if console.color_system else "",
         )
         cols = _columns(rows, columns)
+        # Text, not str: Rich would read "router [x]" or "[bold]" in data as markup and drop it.
         for header, _ in cols:
-            table.add_column(header, overflow="fold")
+            table.add_column(Text(header), overflow="fold")
         for row in rows:
-            table.add_row(*(_cell(_lookup(row, key)) for _, key in cols))
+            table.add_row(*(Text(_cell(_lookup(row, key))) for _, key in cols))
         console.print(table)
         self.stdout.writelines(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 

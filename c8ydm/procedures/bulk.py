@@ -1,5 +1,8 @@
 """Bulk operations: schedule one from an existing operation, and retry the failed devices (§11).
 
+Prototypes straight from the firmware and software repositories are in ``bulk_prototypes``; all
+are scheduled with ``create_bulk``.
+
 - Prototype (§11.3 "from an existing operation"): a copy of ``GET /devicecontrol/operations/<id>``
   without ``deviceId`` and the fields §10 "Re-send" strips, with a fresh ``c8ydm_Origin`` (14(f)).
 - Targets: an existing group (§11.2, classic), or a device query through a new hidden dynamic group

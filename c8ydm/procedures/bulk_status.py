@@ -4,6 +4,10 @@
 unknown value is kept as it came) and the progress is computed as the UI does: done =
 ``(successful + failed) / all``; every child exists when ``all == pending + executing + successful +
 failed``; estimated finish = ``startDate + creationRamp × all``.
+
+A wait ends like the device commands' ``--wait``, with one addition for many devices: a bulk
+operation where some devices failed and others succeeded is a PartialFailureError (exit 14,
+"finished, but some devices failed"); only one where every device failed is exit 11.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from c8ydm.api.conventions import format_timestamp, parse_timestamp
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
 from c8ydm.api.polling import PollPolicy
+from c8ydm.procedures.errors import PartialFailureError
 
 # §11.4: the UI's status filter groups and the generalStatus values each one sends.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -86,6 +91,32 @@ def _is_finished(bulk: BulkOperation) -> bool:
     return isinstance(status, BulkGeneralStatus) and status.is_terminal
 
 
+def _failure(client: Client, bulk_id: str, bulk: BulkOperation) -> OperationFailedError:
+    """The error of a bulk operation that ended FAILED: every device failed (11) or some did (14).
+
+    The first failed children are quoted grouped by reason, so that one cause shared by many
+    devices reads as one line.
+    """
+    failed = list(
+        client.operations.list(bulk_operation_id=bulk_id, status=OperationStatus.FAILED, limit=FAILED_SHOWN)
+    )
+    devices: dict[str, list[str]] = {}
+    for op in failed:
+        devices.setdefault(op.failure_reason or "no reason given", []).append(
+            op.device_name or op.device_id or "?"
+        )
+    progress = bulk.progress or BulkProgress()
+    unlisted = progress.failed - len(failed)
+    more = f" (and {unlisted} more device{'s' if unlisted > 1 else ''})" if unlisted > 0 else ""
+    reasons = "; ".join(f"{reason} on {', '.join(names)}" for reason, names in devices.items()) + more
+    message = f"bulk operation {bulk_id} ended with failures ({progress_line(bulk)}): {reasons}"
+    ids = [op.id or "" for op in failed]
+    hint = f"schedule the failed devices again with: c8ydm bulk retry {bulk_id}"
+    if 0 < progress.failed < progress.total:
+        return PartialFailureError(message, operation_ids=ids, hint=hint)
+    return OperationFailedError(message, operation_ids=ids, hint=hint)
+
+
 def wait_for_bulk(
     client: Client,
     bulk_id: str,
@@ -93,8 +124,10 @@ def wait_for_bulk(
     policy: PollPolicy | None = None,
     on_progress: Callable[[BulkOperation], None] | None = None,
 ) -> BulkOperation:
-    """Poll until the bulk operation ends: SUCCESSFUL or CANCELED return it; FAILED raises
-    OperationFailedError naming failed children; the deadline raises WaitTimeoutError.
+    """Poll until the bulk operation ends: SUCCESSFUL or CANCELED return it; the deadline raises
+    WaitTimeoutError (exit 12). FAILED raises, naming the first failed children: PartialFailureError
+    (exit 14, "finished, but some devices failed") when some devices succeeded, OperationFailedError
+    (exit 11) when every device failed.
 
     GET /devicecontrol/bulkoperations/{id}, then on failure
     GET /devicecontrol/operations?bulkOperationId=<id>&status=FAILED (§11.4 "Child operations")
@@ -113,18 +146,7 @@ def wait_for_bulk(
                 hint=f"watch again with: c8ydm bulk show {bulk_id} --wait",
             )
     if bulk.normalized_general_status is BulkGeneralStatus.FAILED:
-        failed = list(
-            client.operations.list(
-                bulk_operation_id=bulk_id, status=OperationStatus.FAILED, limit=FAILED_SHOWN
-            )
-        )
-        reasons = "; ".join(
-            f"{op.id} on {op.device_name or op.device_id}: {op.failure_reason}" for op in failed
-        )
-        raise OperationFailedError(
-            f"bulk operation {bulk_id} ended with failures ({progress_line(bulk)}): {reasons}",
-            operation_ids=[op.id or "" for op in failed],
-        )
+        raise _failure(client, bulk_id, bulk)
     return bulk
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from c8ydm.api.advanced_software import SERVICE_NAME, AdvancedSoftware
+from c8ydm.api.advanced_software import SERVICE_NAME
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models import ManagedObject, Operation
@@ -106,7 +106,7 @@ def installed_software(client: Client, device: ManagedObject) -> InstalledSoftwa
     body = device.to_body()
     service_items: list[dict[str, Any]] | None = None
     user_name = client.tenant.current_user().user_name
-    service = AdvancedSoftware(client)
+    service = client.advanced_software
     if user_name and service.is_available(user_name):
         service_items = [_reduced(item.to_body()) for item in service.list(device.id)]
     if service_items:

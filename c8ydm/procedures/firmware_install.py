@@ -63,6 +63,31 @@ def firmware_description(name: str, version: str) -> str:
     return f'Update firmware to: "{name}"{suffix}'
 
 
+def firmware_fragment(
+    client: Client, entry: ManagedObject, version: str | None, *, patch: str | None = None
+) -> dict[str, Any]:
+    """The ``c8y_Firmware`` fragment that installs a version (newest base when None) or its patch.
+
+    ``{"name","version","url"}`` of the base version (for a legacy entry, the entry's own, §6), or
+    the patch's version and url plus ``dependency`` and ``isPatch`` (§6, rule 14(i)). Shared by the
+    device operation (§6) and the bulk prototype (§11.3). GET the versions (§3.2).
+    """
+    base = find_version(list_versions(client, FIRMWARE, entry), FIRMWARE, entry, version)
+    name = str(entry.name or "")
+    if patch is None:
+        return {"name": name, "version": base.version, "url": base.url}
+    if base.is_legacy:
+        raise InputError(f"firmware {name!r} is a legacy entry: it has no patches (§2.2)")
+    chosen = find_patch(base, FIRMWARE, entry, patch)
+    return {
+        "name": name,
+        "version": chosen.version,
+        "url": chosen.url,
+        "dependency": base.version,
+        "isPatch": True,
+    }
+
+
 def plan_firmware_install(
     client: Client,
     device: ManagedObject,
@@ -82,22 +107,8 @@ def plan_firmware_install(
         )
     entry = resolve_entry(client, FIRMWARE, spec.name)
     check_device_type(FIRMWARE, entry, device)
-    versions = list_versions(client, FIRMWARE, entry)
-    base = find_version(versions, FIRMWARE, entry, spec.version)
-    name = str(entry.name or spec.name)
-    firmware: dict[str, Any] = {"name": name, "version": base.version, "url": base.url}
-    if patch is not None:
-        if base.is_legacy:
-            raise InputError(f"firmware {name!r} is a legacy entry: it has no patches (§2.2)")
-        chosen = find_patch(base, FIRMWARE, entry, patch)
-        # §6, rule 14(i): the patch's version and url, plus dependency and isPatch as the UI sends.
-        firmware = {
-            "name": name,
-            "version": chosen.version,
-            "url": chosen.url,
-            "dependency": base.version,
-            "isPatch": True,
-        }
+    firmware = firmware_fragment(client, entry, spec.version, patch=patch)
+    name = str(firmware["name"])
     body = {
         "deviceId": device.id,
         "description": firmware_description(name, str(firmware["version"])),
@@ -115,6 +126,7 @@ __all__ = [
     "PackageSpec",
     "check_device_type",
     "firmware_description",
+    "firmware_fragment",
     "plan_firmware_install",
     "send_operation",
 ]

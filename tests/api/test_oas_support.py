@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support import oas
 from support.oas import OasValidationError, require_spec, validate_request, validate_response
 
 AUTH = {"Authorization": "Basic dDEwMC9hZG1pbjpwdw=="}
@@ -35,6 +36,39 @@ def test_contract_parameters_missing_from_the_spec_are_allow_listed() -> None:
             "GET", f"{HOST}/inventory/managedObjects", params={"createdFrom": "1990-01-01"}, headers=AUTH
         )
     )
+
+
+def test_advanced_software_availability_check_parameters_are_allow_listed() -> None:
+    # §7.2: GET /application/applicationsByUser/<user>?dropOverwrittenApps=true&noPaging=true
+    validate_request(
+        httpx.Request(
+            "GET",
+            f"{HOST}/application/applicationsByUser/admin",
+            params={"dropOverwrittenApps": "true", "noPaging": "true"},
+            headers=AUTH,
+        )
+    )
+
+
+def test_paths_outside_the_core_spec_are_listed_once_and_really_are_outside() -> None:
+    _, spec = oas._load()
+    for prefix in oas.NOT_IN_SPEC:
+        assert not [path for path in spec["paths"] if path.startswith(prefix)], prefix
+    assert oas.is_outside_spec("/service/advanced-software-mgmt/software")
+    assert oas.is_outside_spec("/sandbox/faults")
+    assert not oas.is_outside_spec("/inventory/managedObjects")
+
+
+def test_rejected_requests_skips_other_hosts_and_paths_outside_the_spec() -> None:
+    requests = [
+        httpx.Request("GET", f"{HOST}/service/advanced-software-mgmt/software?deviceId=1", headers=AUTH),
+        httpx.Request("POST", f"{HOST}/sandbox/faults", headers=AUTH),
+        httpx.Request("GET", "https://files.example.org/firmware.bin"),
+        httpx.Request("GET", f"{HOST}/devicecontrol/operations", params={"bulkId": "1"}, headers=AUTH),
+    ]
+    failures = oas.rejected_requests(requests, host="t100.example.com")
+    assert len(failures) == 1
+    assert "bulkId" in failures[0]
 
 
 def test_body_against_the_schema() -> None:

@@ -1,16 +1,17 @@
-"""Fixtures for CLI tests: an isolated environment, keyrings, and runners for the real entry point."""
+"""Fixtures for CLI tests: an isolated environment, keyrings, and runners for the real entry point.
+
+Helpers that test modules import live in importable modules (support.entry_point, fake_keyring.py,
+respx_tenants.py…), never here: ``from conftest import …`` finds whichever conftest pytest loaded last.
+"""
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import keyring
 import pytest
@@ -18,24 +19,13 @@ import respx
 from fake_keyring import MemoryKeyring
 from keyring.backends import fail
 from respx_tenants import basic_tenant, oai_tenant
+from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm.cli import app as app_module
 from c8ydm.cli.main import main
 
-HERE = Path(__file__).resolve().parent
-C8YDM = Path(sys.executable).with_name("c8ydm")
-ENTRY_POINT = [str(C8YDM)] if C8YDM.exists() else [sys.executable, "-m", "c8ydm"]
+HERE = Path(__file__).resolve().parent  # on PYTHONPATH of subprocesses, for fake_keyring.FileKeyring
 CLEARED = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHON_KEYRING_BACKEND", "TTY_COMPATIBLE")
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
 
 
 @pytest.fixture(autouse=True)
@@ -66,15 +56,15 @@ def no_keyring() -> Iterator[None]:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run ``main(args)`` in-process; stdin is a (non-terminal) string."""
 
-    def run(*args: str, stdin: str = "") -> Result:
+    def run(*args: str, stdin: str = "") -> Run:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         with pytest.raises(SystemExit) as done:
             main(list(args))
         captured = capsys.readouterr()
-        return Result(int(done.value.code or 0), captured.out, captured.err)
+        return Run(int(done.value.code or 0), captured.out, captured.err)
 
     return run
 
@@ -90,10 +80,10 @@ def probe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def run_c8ydm(tmp_path: Path) -> Callable[..., Result]:
+def run_c8ydm(tmp_path: Path) -> Callable[..., Run]:
     """Run the installed ``c8ydm`` in a subprocess with a file keyring (see fake_keyring.py)."""
 
-    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Result:
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         full_env = {
             **os.environ,
             "PYTHONPATH": str(HERE),
@@ -104,7 +94,7 @@ def run_c8ydm(tmp_path: Path) -> Callable[..., Result]:
         done = subprocess.run(
             [*ENTRY_POINT, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=60
         )
-        return Result(done.returncode, done.stdout, done.stderr)
+        return Run(done.returncode, done.stdout, done.stderr)
 
     return run
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import httpx
 import respx
-
-if TYPE_CHECKING:
-    from conftest import Result
+from support.entry_point import Run
 
 URL = "https://t100.example.com"
 PASSWORD = "s3cret-Pw"
@@ -80,5 +77,5 @@ def oai_tenant() -> Iterator[respx.MockRouter]:
         yield mock
 
 
-def login(cli: Callable[..., Result], *extra: str, password: str = PASSWORD) -> Result:
+def login(cli: Callable[..., Run], *extra: str, password: str = PASSWORD) -> Run:
     return cli("login", URL, "--user", "alice", "--password-stdin", *extra, stdin=password + "\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import Result
+from support.entry_point import Run
 
 from c8ydm import settings
 from c8ydm.cli import completion
@@ -37,23 +37,23 @@ def test_completions_and_index_are_not_stale(tmp_path: Path) -> None:
     assert stale == [], "run: python scripts/gen_completions.py"
 
 
-def complete(run: Callable[..., Result], shell: str, **env: str) -> Result:
+def complete(run: Callable[..., Run], shell: str, **env: str) -> Run:
     return run(env={"_C8YDM_COMPLETE": f"complete_{shell}", **env})
 
 
-def test_bash_completes_groups_through_the_entry_point(run_c8ydm: Callable[..., Result]) -> None:
+def test_bash_completes_groups_through_the_entry_point(run_c8ydm: Callable[..., Run]) -> None:
     result = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm se", COMP_CWORD="1")
 
     assert (result.code, result.stdout, result.stderr) == (0, "session\n", "")
 
 
-def test_bash_completes_choices_of_the_output_option(run_c8ydm: Callable[..., Result]) -> None:
+def test_bash_completes_choices_of_the_output_option(run_c8ydm: Callable[..., Run]) -> None:
     result = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm session list -o js", COMP_CWORD="4")
 
     assert result.stdout.splitlines() == ["json", "jsonl"]
 
 
-def test_zsh_answers_with_descriptions(run_c8ydm: Callable[..., Result]) -> None:
+def test_zsh_answers_with_descriptions(run_c8ydm: Callable[..., Run]) -> None:
     result = complete(run_c8ydm, "zsh", _TYPER_COMPLETE_ARGS="c8ydm lo")
 
     assert result.stdout == (
@@ -62,7 +62,7 @@ def test_zsh_answers_with_descriptions(run_c8ydm: Callable[..., Result]) -> None
     )
 
 
-def test_fish_and_powershell_formats(run_c8ydm: Callable[..., Result]) -> None:
+def test_fish_and_powershell_formats(run_c8ydm: Callable[..., Run]) -> None:
     fish = complete(
         run_c8ydm, "fish", _TYPER_COMPLETE_ARGS="c8ydm session u", _TYPER_COMPLETE_FISH_ACTION="get-args"
     )
@@ -77,7 +77,7 @@ def test_fish_and_powershell_formats(run_c8ydm: Callable[..., Result]) -> None:
     assert pwsh.stdout == "--timeout:::Overall deadline for commands that wait.\n"
 
 
-def test_session_names_complete_from_the_sessions_file(run_c8ydm: Callable[..., Result]) -> None:
+def test_session_names_complete_from_the_sessions_file(run_c8ydm: Callable[..., Run]) -> None:
     for name in ("prod", "preprod", "test"):
         settings.save_session(settings.Session(name=name, url="https://t.example.com"))
 

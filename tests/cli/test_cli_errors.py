@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import respx
-from conftest import Result
 from fake_keyring import MemoryKeyring
+from support.entry_point import Run
 
 from c8ydm import settings
 from c8ydm.api import client as client_module
@@ -35,7 +35,7 @@ def saved_session(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.set_password("c8ydm", "saved", "pw")
 
 
-def test_command_without_any_session_exits_3_with_login_hint(cli: Callable[..., Result], probe: None) -> None:
+def test_command_without_any_session_exits_3_with_login_hint(cli: Callable[..., Run], probe: None) -> None:
     result = cli("probe", "-o", "json")
 
     assert result.code == 3
@@ -54,7 +54,7 @@ def test_command_without_any_session_exits_3_with_login_hint(cli: Callable[..., 
 
 
 def test_c8y_host_in_environment_beats_the_saved_session(
-    cli: Callable[..., Result],
+    cli: Callable[..., Run],
     probe: None,
     saved_session: None,
     tenants: respx.MockRouter,
@@ -75,7 +75,7 @@ def test_c8y_host_in_environment_beats_the_saved_session(
 
 
 def test_saved_session_is_used_without_environment(
-    cli: Callable[..., Result], probe: None, saved_session: None, tenants: respx.MockRouter
+    cli: Callable[..., Run], probe: None, saved_session: None, tenants: respx.MockRouter
 ) -> None:
     result = cli("probe")
 
@@ -84,7 +84,7 @@ def test_saved_session_is_used_without_environment(
 
 
 def test_session_without_keyring_secret_falls_back_to_c8y_password(
-    cli: Callable[..., Result],
+    cli: Callable[..., Run],
     probe: None,
     tenants: respx.MockRouter,
     memory_keyring: MemoryKeyring,
@@ -98,7 +98,7 @@ def test_session_without_keyring_secret_falls_back_to_c8y_password(
 
 
 def test_unreachable_tenant_exits_10(
-    cli: Callable[..., Result], probe: None, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], probe: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
         sock.bind(("127.0.0.1", 0))
@@ -117,7 +117,7 @@ def test_unreachable_tenant_exits_10(
     assert len(slept) == 4  # retried, as a GET may be
 
 
-def test_usage_error_exits_2_with_error_object_in_json_mode(cli: Callable[..., Result]) -> None:
+def test_usage_error_exits_2_with_error_object_in_json_mode(cli: Callable[..., Run]) -> None:
     result = cli("session", "use", "-o", "json")
 
     assert result.code == 2
@@ -131,14 +131,14 @@ def test_usage_error_exits_2_with_error_object_in_json_mode(cli: Callable[..., R
     }
 
 
-def test_unknown_command_exits_2_and_suggests_the_closest(cli: Callable[..., Result]) -> None:
+def test_unknown_command_exits_2_and_suggests_the_closest(cli: Callable[..., Run]) -> None:
     result = cli("sesion", "list")
 
     assert result.code == 2
     assert result.stderr.splitlines()[0] == "Error: No such command 'sesion'. Did you mean 'session'?"
 
 
-def test_bad_output_format_exits_2(cli: Callable[..., Result]) -> None:
+def test_bad_output_format_exits_2(cli: Callable[..., Run]) -> None:
     result = cli("session", "list", "-o", "xml")
 
     assert result.code == 2
@@ -146,7 +146,7 @@ def test_bad_output_format_exits_2(cli: Callable[..., Result]) -> None:
 
 
 def test_unexpected_error_exits_1_asking_for_a_report_without_traceback(
-    cli: Callable[..., Result], probe: None
+    cli: Callable[..., Run], probe: None
 ) -> None:
     result = cli("boom", "-o", "table")
 
@@ -159,7 +159,7 @@ def test_unexpected_error_exits_1_asking_for_a_report_without_traceback(
     ]
 
 
-def test_unexpected_error_shows_traceback_with_verbose(cli: Callable[..., Result], probe: None) -> None:
+def test_unexpected_error_shows_traceback_with_verbose(cli: Callable[..., Run], probe: None) -> None:
     result = cli("boom", "-v")
 
     assert result.code == 1
@@ -167,14 +167,14 @@ def test_unexpected_error_shows_traceback_with_verbose(cli: Callable[..., Result
     assert json.loads(result.stdout)["error"]["kind"] == "internal"
 
 
-def test_keyboard_interrupt_exits_130(cli: Callable[..., Result], probe: None) -> None:
+def test_keyboard_interrupt_exits_130(cli: Callable[..., Run], probe: None) -> None:
     result = cli("interrupt", "-o", "table")
 
     assert result.code == 130
     assert result.stderr == "Error: Interrupted.\n"
 
 
-def test_confirmation_without_terminal_exits_2_naming_yes(cli: Callable[..., Result], probe: None) -> None:
+def test_confirmation_without_terminal_exits_2_naming_yes(cli: Callable[..., Run], probe: None) -> None:
     result = cli("confirming", "-o", "json")
 
     assert result.code == 2
@@ -182,14 +182,14 @@ def test_confirmation_without_terminal_exits_2_naming_yes(cli: Callable[..., Res
     assert "--yes" in result.stderr
 
 
-def test_confirmation_is_given_by_yes(cli: Callable[..., Result], probe: None) -> None:
+def test_confirmation_is_given_by_yes(cli: Callable[..., Run], probe: None) -> None:
     result = cli("confirming", "--yes")
 
     assert (result.code, result.json()) == (0, {"confirmed": True})
 
 
 def test_dry_run_prints_each_change_as_a_json_line_and_sends_none(
-    cli: Callable[..., Result], probe: None, tenants: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], probe: None, tenants: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("C8Y_HOST", FROM_ENV)
     monkeypatch.setenv("C8Y_TOKEN", "a-token")
@@ -206,7 +206,7 @@ def test_dry_run_prints_each_change_as_a_json_line_and_sends_none(
 
 
 def test_verbose_logs_each_request_to_stderr(
-    cli: Callable[..., Result], probe: None, tenants: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], probe: None, tenants: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("C8Y_HOST", FROM_ENV)
     monkeypatch.setenv("C8Y_TOKEN", "a-token")
@@ -218,7 +218,7 @@ def test_verbose_logs_each_request_to_stderr(
 
 
 def test_c8y_host_without_credentials_exits_3(
-    cli: Callable[..., Result], probe: None, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], probe: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("C8Y_HOST", FROM_ENV)
 

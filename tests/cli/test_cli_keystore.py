@@ -8,8 +8,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from conftest import Result
 from fake_keyring import HangingKeyring, MemoryKeyring
+from support.entry_point import Run
 
 from c8ydm import keystore, settings
 from c8ydm.api.errors import NoSessionError
@@ -26,7 +26,7 @@ def hanging_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[HangingKeyring]
 
 
 def test_login_with_a_keyring_that_hangs_is_cut_off_with_exit_2(
-    cli: Callable[..., Result], hanging_keyring: HangingKeyring, isolated: Path
+    cli: Callable[..., Run], hanging_keyring: HangingKeyring, isolated: Path
 ) -> None:
     result = cli("login", "https://t1.example.com", "--user", "u", "--password-stdin", stdin="pw\n")
 
@@ -40,7 +40,7 @@ def test_login_with_a_keyring_that_hangs_is_cut_off_with_exit_2(
 
 
 def test_logout_without_keyring_still_removes_the_session_with_a_warning(
-    cli: Callable[..., Result], no_keyring: None
+    cli: Callable[..., Run], no_keyring: None
 ) -> None:
     settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
 

@@ -11,16 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import respx
-from conftest import ENTRY_POINT, HERE, Result
 from fake_keyring import MemoryKeyring
 from fake_tenant import FakeTenant
 from respx_tenants import PASSWORD, SESSION, URL, login
+from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm import settings
 
+HERE = Path(__file__).resolve().parent  # on the subprocess's PYTHONPATH, for fake_keyring.FileKeyring
+
 
 def test_login_verifies_then_saves_session_without_secret_and_secret_in_keyring(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring, isolated: Path
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring, isolated: Path
 ) -> None:
     result = login(cli)
 
@@ -47,7 +49,7 @@ def test_login_verifies_then_saves_session_without_secret_and_secret_in_keyring(
 
 
 def test_login_fails_with_exit_5_on_401_and_saves_nothing(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring, isolated: Path
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring, isolated: Path
 ) -> None:
     result = login(cli, "-o", "json", password="wrong")
 
@@ -60,7 +62,7 @@ def test_login_fails_with_exit_5_on_401_and_saves_nothing(
 
 
 def test_login_without_password_on_a_non_terminal_exits_2_naming_password_stdin(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     result = cli("login", URL, "--user", "alice")
 
@@ -70,7 +72,7 @@ def test_login_without_password_on_a_non_terminal_exits_2_naming_password_stdin(
 
 
 def test_login_with_dry_run_verifies_but_saves_nothing(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     result = login(cli, "--dry-run", "--name", "trial")
 
@@ -81,7 +83,7 @@ def test_login_with_dry_run_verifies_but_saves_nothing(
 
 
 def test_login_without_keyring_exits_2_with_alternatives_and_saves_nothing(
-    cli: Callable[..., Result], tenant: respx.MockRouter, no_keyring: None, isolated: Path
+    cli: Callable[..., Run], tenant: respx.MockRouter, no_keyring: None, isolated: Path
 ) -> None:
     result = login(cli, "-o", "json")
 
@@ -100,7 +102,7 @@ def test_login_without_keyring_exits_2_with_alternatives_and_saves_nothing(
 
 
 def test_login_with_tfa_code_keeps_the_issued_token_as_a_bearer_session(
-    cli: Callable[..., Result], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     result = login(cli, "--tfa-code", "123456")
 
@@ -110,7 +112,7 @@ def test_login_with_tfa_code_keeps_the_issued_token_as_a_bearer_session(
 
 
 def test_login_needing_tfa_without_terminal_exits_2_naming_tfa_code(
-    cli: Callable[..., Result], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     result = login(cli, "-o", "json")
 
@@ -120,7 +122,7 @@ def test_login_needing_tfa_without_terminal_exits_2_naming_tfa_code(
 
 
 def test_login_with_token_from_stdin_saves_a_bearer_session(
-    cli: Callable[..., Result], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], oai_tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     result = cli("login", URL, "--token-stdin", stdin="given-jwt\n")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import ENTRY_POINT, Result
+from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm import settings
 from c8ydm.api.models import ManagedObject
@@ -70,6 +70,21 @@ def test_table_folds_long_cells_at_columns_width() -> None:
     assert text.splitlines() == ["name", "─" * 12, "x" * 12, "x" * 12, "x" * 6]
 
 
+def test_table_prints_markup_like_cells_and_headers_literally() -> None:
+    rows = [{"name": "router [x]", "note": "[bold]loud[/bold]"}, {"name": "C:\\temp\\", "note": "\\[x]"}]
+
+    text = render(
+        "table", rows, columns=[("NAME [x]", "name"), ("[bold]NOTE", "note")], environ={"COLUMNS": "40"}
+    )
+
+    assert text.splitlines() == [
+        "NAME [x]     [bold]NOTE",
+        "─" * 30,
+        "router [x]   [bold]loud[/bold]",
+        "C:\\temp\\     \\[x]",
+    ]
+
+
 def test_models_are_rendered_with_cumulocity_field_names() -> None:
     device = ManagedObject.model_validate({"id": "7", "name": "dev", "c8y_IsDevice": {}, "lastUpdated": "x"})
 
@@ -78,7 +93,7 @@ def test_models_are_rendered_with_cumulocity_field_names() -> None:
     ]
 
 
-def test_output_is_json_by_default_when_stdout_is_not_a_terminal(run_c8ydm: Callable[..., Result]) -> None:
+def test_output_is_json_by_default_when_stdout_is_not_a_terminal(run_c8ydm: Callable[..., Run]) -> None:
     settings.save_session(settings.Session(name="prod", url="https://t1.example.com", tenant="t1", user="u"))
 
     result = run_c8ydm("session", "list")
@@ -99,7 +114,7 @@ def test_output_is_json_by_default_when_stdout_is_not_a_terminal(run_c8ydm: Call
     assert result.stderr == ""
 
 
-def test_c8ydm_output_environment_variable_selects_the_format(run_c8ydm: Callable[..., Result]) -> None:
+def test_c8ydm_output_environment_variable_selects_the_format(run_c8ydm: Callable[..., Run]) -> None:
     settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
 
     result = run_c8ydm("session", "list", env={"C8YDM_OUTPUT": "csv"})
@@ -107,7 +122,7 @@ def test_c8ydm_output_environment_variable_selects_the_format(run_c8ydm: Callabl
     assert result.stdout.splitlines()[0] == "name,current,url,tenant,user,auth,insecure,kind"
 
 
-def test_force_color_does_not_make_a_pipe_a_terminal(run_c8ydm: Callable[..., Result]) -> None:
+def test_force_color_does_not_make_a_pipe_a_terminal(run_c8ydm: Callable[..., Run]) -> None:
     settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
 
     as_json = run_c8ydm("session", "list", env={"FORCE_COLOR": "1"})
@@ -149,9 +164,7 @@ def test_no_color_turns_off_ansi_escapes_even_on_a_terminal() -> None:
     assert "NAME" in plain  # still a table: NO_COLOR changes colour, not the format
 
 
-def test_progress_without_terminal_prints_plain_lines_on_stderr(
-    cli: Callable[..., Result], probe: None
-) -> None:
+def test_progress_without_terminal_prints_plain_lines_on_stderr(cli: Callable[..., Run], probe: None) -> None:
     result = cli("uploading")
 
     assert result.stdout == ""

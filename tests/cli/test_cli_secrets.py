@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import respx
-from conftest import Result
 from fake_tenant import FakeTenant
+from support.entry_point import Run
 
 CANARY = "Canary-Pa55-xyzzy"
 
@@ -19,7 +19,7 @@ def _files_under(root: Path) -> list[Path]:
 
 
 def test_canary_password_appears_in_no_output_nor_session_file(
-    run_c8ydm: Callable[..., Result], isolated: Path
+    run_c8ydm: Callable[..., Run], isolated: Path
 ) -> None:
     results = []
     with FakeTenant("alice", CANARY) as tenant:
@@ -48,7 +48,7 @@ def test_canary_password_appears_in_no_output_nor_session_file(
 
 
 def test_canary_from_environment_stays_out_of_verbose_dry_run_and_errors(
-    cli: Callable[..., Result], probe: None, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Run], probe: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("C8Y_HOST", "https://t1.example.com")
     monkeypatch.setenv("C8Y_USER", "alice")

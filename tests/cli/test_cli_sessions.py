@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import respx
-from conftest import Result
 from fake_keyring import MemoryKeyring
 from respx_tenants import PASSWORD, SESSION, login
+from support.entry_point import Run
 
 from c8ydm import settings
 
 
 def test_session_list_show_use_delete_round_trip(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     login(cli, "--name", "prod")
     login(cli, "--name", "test")
@@ -33,7 +33,7 @@ def test_session_list_show_use_delete_round_trip(
 
 
 def test_session_list_as_table_marks_the_current_session(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     login(cli, "--name", "prod")
 
@@ -47,7 +47,7 @@ def test_session_list_as_table_marks_the_current_session(
 
 
 def test_session_list_as_csv_has_one_header_row(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     login(cli, "--name", "prod")
 
@@ -57,7 +57,7 @@ def test_session_list_as_csv_has_one_header_row(
 
 
 def test_logout_removes_session_and_keyring_secret(
-    cli: Callable[..., Result], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
+    cli: Callable[..., Run], tenant: respx.MockRouter, memory_keyring: MemoryKeyring
 ) -> None:
     login(cli)
 
@@ -69,7 +69,7 @@ def test_logout_removes_session_and_keyring_secret(
     assert cli("logout").code == 3
 
 
-def test_session_use_of_unknown_name_exits_4(cli: Callable[..., Result]) -> None:
+def test_session_use_of_unknown_name_exits_4(cli: Callable[..., Run]) -> None:
     result = cli("session", "use", "nope", "-o", "json")
 
     assert result.code == 4

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from conftest import Result
+from support.entry_point import Run
 
 from c8ydm.cli import app as app_module
 
@@ -52,7 +52,7 @@ def test_completion_imports_neither_typer_nor_click_nor_heavy_libraries() -> Non
     assert loaded_modules([], [*HEAVY, "rich", "typer", "click", "typing"], env) == []
 
 
-def test_root_help_lists_every_registered_command_with_its_table_help(cli: Callable[..., Result]) -> None:
+def test_root_help_lists_every_registered_command_with_its_table_help(cli: Callable[..., Run]) -> None:
     result = cli("--help")
 
     assert result.code == 0
@@ -82,7 +82,7 @@ def _leaf_paths() -> list[list[str]]:
 
 @pytest.mark.parametrize("path", _leaf_paths(), ids=" ".join)
 def test_every_command_help_has_an_example_and_the_common_options(
-    cli: Callable[..., Result], path: list[str]
+    cli: Callable[..., Run], path: list[str]
 ) -> None:
     result = cli(*path, "--help")
 
@@ -92,7 +92,7 @@ def test_every_command_help_has_an_example_and_the_common_options(
         assert option in result.stdout
 
 
-def test_version_prints_the_package_version(cli: Callable[..., Result]) -> None:
+def test_version_prints_the_package_version(cli: Callable[..., Run]) -> None:
     from c8ydm import __version__
 
     assert cli("--version").stdout == f"c8ydm {__version__}\n"

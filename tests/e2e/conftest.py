@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import ENTRY_POINT, EXTRA_QUERY, RUN_TIMEOUT_SECONDS, Run, invalid_requests
+from e2e_support import ENTRY_POINT, RUN_TIMEOUT_SECONDS, Run, invalid_requests
 from support import oas
 from support.sandbox import SandboxInstance, running_sandbox
 
@@ -130,12 +130,6 @@ def recorded_requests_follow_the_spec() -> Iterator[None]:
             stacklevel=1,
         )
         return
-    saved = dict(oas.ALLOWED_EXTRA_QUERY)
-    oas.ALLOWED_EXTRA_QUERY.update(EXTRA_QUERY)
-    try:
-        failures = [failure for path in _RECORDINGS if path.is_file() for failure in invalid_requests(path)]
-    finally:
-        oas.ALLOWED_EXTRA_QUERY.clear()
-        oas.ALLOWED_EXTRA_QUERY.update(saved)
+    failures = [failure for path in _RECORDINGS if path.is_file() for failure in invalid_requests(path)]
     if failures:
         pytest.fail("requests rejected by the official OpenAPI spec:\n" + "\n".join(failures), pytrace=False)

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 from support import oas
+from support.entry_point import ENTRY_POINT, Run
 
-_SCRIPT = Path(sys.executable).with_name("c8ydm")
-ENTRY_POINT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "c8ydm"]
+__all__ = ["ENTRY_POINT", "RUN_TIMEOUT_SECONDS", "Run", "invalid_requests", "request_from_record"]
+
 RUN_TIMEOUT_SECONDS = 120
-# Paths that are not Cumulocity platform API: the sandbox's own, and a microservice (§7.2).
-NOT_IN_SPEC = ("/sandbox/", "/service/advanced-software-mgmt/")
-# §7.2: the UI's availability check of advanced software management sends these beyond the spec.
-EXTRA_QUERY = {
-    ("get", "/application/applicationsByUser/{username}"): frozenset({"dropOverwrittenApps", "noPaging"})
-}
-
-
-@dataclass
-class Run:
-    """One finished ``c8ydm`` run."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
 
 
 def request_from_record(record: dict[str, Any]) -> httpx.Request | None:
@@ -58,7 +39,7 @@ def invalid_requests(record_file: Path) -> list[str]:
     failures = []
     for line in record_file.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        if str(record["path"]).startswith(NOT_IN_SPEC):
+        if oas.is_outside_spec(str(record["path"])):
             continue
         request = request_from_record(record)
         if request is None:

@@ -1,11 +1,15 @@
-"""Bulk operations through the real entry point: from an operation, over a group or a query (§11).
+"""Bulk operations through the real entry point: from an operation or straight from the repository,
+over a group or a query, and waiting for them (§11).
 
-Seeded groups (c8ydm/sandbox/seed.py): "Gateways" (gateway-0002, gateway-0004) and "Field test"
-(linux-0001, gateway-0002, linux-0003); linux-0003 does not support firmware, so its copy fails.
+Seeded groups (c8ydm/sandbox/seed.py): "Gateways" (gateway-0002, gateway-0004), "All Linux"
+(linux-0001, linux-0003, linux-0005) and "Field test" (linux-0001, gateway-0002, linux-0003);
+linux-0003 does not support firmware, so its firmware operation fails.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +21,8 @@ from support.sandbox import SandboxInstance
 pytestmark = pytest.mark.e2e
 
 RAMP = ("--ramp", "0.05")
+NOT_SUPPORTED = "Operation c8y_Firmware is not supported by the device (not in c8y_SupportedOperations)"
+VOLATILE = ("id", "self", "creationTime", "startDate", "estimatedFinish")
 
 
 def ok(run: Run) -> Any:
@@ -89,21 +95,20 @@ def test_bulk_for_a_query_creates_the_hidden_dynamic_group(
     assert (done["generalStatus"], done["progress"]["successful"]) == ("SUCCESSFUL", 2)
 
 
-def test_failed_children_exit_11_and_retry_targets_only_them(c8ydm: Callable[..., Run]) -> None:
+def test_some_failed_children_exit_14_and_retry_targets_only_them(c8ydm: Callable[..., Run]) -> None:
     source = firmware_operation(c8ydm, "e2e-any-fw", "linux-0001", None)
     created = ok(c8ydm("bulk", "create", "--from-operation", source["id"], "--group", "Field test", *RAMP))
 
     failed = c8ydm("bulk", "show", created["id"], "--wait", "-o", "json")
 
-    assert failed.code == 11
-    message = failed.json()["error"]["message"]
-    assert (
-        "(FAILED 3/3 done, 1 failed)" in message
-        and "on linux-0003: Operation c8y_Firmware is not supported" in message
+    assert failed.code == 14
+    assert failed.json()["error"]["message"] == (
+        f"bulk operation {created['id']} ended with failures (FAILED 3/3 done, 1 failed): "
+        f"{NOT_SUPPORTED} on linux-0003"
     )
     retried = ok(c8ydm("bulk", "retry", created["id"], *RAMP, "-o", "json"))
     assert retried["failedParentId"] == created["id"] and "groupId" not in retried
-    assert c8ydm("bulk", "show", retried["id"], "--wait").code == 11
+    assert c8ydm("bulk", "show", retried["id"], "--wait").code == 11  # its only device failed
     assert ok(c8ydm("bulk", "show", retried["id"], "-o", "json"))["progress"] == {
         "all": 1, "pending": 0, "executing": 0, "successful": 0, "failed": 1,
     }  # fmt: skip
@@ -151,6 +156,10 @@ def test_a_scheduled_bulk_can_be_cancelled(
         (("bulk", "create", "--from-operation", "999999999", "--group", "Gateways"), 4),
         (("bulk", "create", "--from-operation", "1", "--group", "Gateways", "--type", "c8y_Linux"), 2),
         (("bulk", "create", "--from-operation", "1"), 2),
+        (("bulk", "create", "--from-operation", "1", "--firmware", "fw", "--group", "Gateways"), 2),
+        (("bulk", "create", "--software", "sw", "--patch", "p1", "--group", "Gateways"), 2),
+        (("bulk", "create", "--firmware", "e2e-no-such-fw", "--group", "Gateways"), 4),
+        (("bulk", "create", "--software", "e2e-no-such-sw", "--group", "Gateways"), 4),
     ],
 )
 def test_bad_input_exits_with_the_documented_code(
@@ -160,3 +169,139 @@ def test_bad_input_exits_with_the_documented_code(
 
     assert run.code == code, run.stderr
     assert run.stderr.startswith("Error:")
+
+
+# --- straight from the repository, with --wait
+
+
+def created_id(run: Run) -> str:
+    """The bulk operation id announced on stderr before waiting."""
+    found = re.search(r"^Created bulk operation (\S+);", run.stderr, re.MULTILINE)
+    assert found, run.stderr
+    return found.group(1)
+
+
+def group_id(sandbox: SandboxInstance, name: str) -> str:
+    groups = httpx.get(
+        f"{sandbox.url}/inventory/managedObjects",
+        params={"type": "c8y_DeviceGroup", "pageSize": 100},
+        auth=sandbox.auth,
+    ).json()["managedObjects"]
+    return str(next(group["id"] for group in groups if group["name"] == name))
+
+
+@pytest.fixture(scope="module")
+def gateway_firmware(c8ydm: Callable[..., Run], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Firmware e2e-bulk-fw 1.0.0 for c8y_Gateway devices, uploaded: its c8y_Firmware as devices get it."""
+    image = tmp_path_factory.mktemp("bulk-fw") / "e2e-bulk-fw.bin"
+    image.write_bytes(b"bulk e2e image\n")
+    added = ok(c8ydm("firmware", "add", "e2e-bulk-fw", "--version", "1.0.0", "--file", str(image),
+                     "--description", "bulk e2e", "--device-type", "c8y_Gateway", "-o", "json"))  # fmt: skip
+    return {"name": "e2e-bulk-fw", "version": "1.0.0", "url": added["version"]["c8y_Firmware"]["url"]}
+
+
+def test_bulk_firmware_over_a_group_waits_until_every_device_has_it(
+    c8ydm: Callable[..., Run], sandbox: SandboxInstance, gateway_firmware: dict[str, Any]
+) -> None:
+    run = c8ydm("bulk", "create", "--firmware", "e2e-bulk-fw@1.0.0", "--group", "Gateways", *RAMP,
+                "--wait", "-o", "json")  # fmt: skip
+
+    assert run.code == 0, run.stderr
+    done = run.json()
+    bulk_id = created_id(run)
+    assert {key: done.pop(key) is not None for key in VOLATILE} == dict.fromkeys(VOLATILE, True)
+    origin = done["operationPrototype"].pop("c8ydm_Origin")
+    assert done == {
+        "groupId": group_id(sandbox, "Gateways"),
+        "creationRamp": 0.05,
+        "operationPrototype": {
+            "description": "Update firmware to: e2e-bulk-fw (version: 1.0.0).",
+            "c8y_Firmware": gateway_firmware,
+        },
+        "status": "COMPLETED",
+        "generalStatus": "SUCCESSFUL",
+        "progress": {"all": 2, "pending": 0, "executing": 0, "successful": 2, "failed": 0},
+        "doneFraction": 1,
+        "allCreated": True,
+    }
+    assert (origin["tool"], bool(origin["runId"])) == ("c8ydm", True)
+    assert run.stderr.splitlines()[-1] == f"bulk operation {bulk_id}: SUCCESSFUL 2/2 done"
+    for device in ("gateway-0002", "gateway-0004"):  # gateway-0004 had a patch: replaced whole
+        assert ok(c8ydm("device", "show", device, "-o", "json"))["c8y_Firmware"] == gateway_firmware
+
+
+def test_bulk_firmware_where_some_devices_fail_exits_14(c8ydm: Callable[..., Run]) -> None:
+    ok(c8ydm("firmware", "add", "e2e-bulk-any-fw", "--version", "2.0.0", "--url", "https://fw.example.com/a",
+             "--description", "no device type"))  # fmt: skip
+
+    run = c8ydm("bulk", "create", "--firmware", "e2e-bulk-any-fw", "--group", "All Linux", *RAMP, "--wait",
+                "-o", "json")  # fmt: skip
+
+    bulk_id = created_id(run)
+    assert (run.code, run.json()) == (14, {"error": {
+        "code": 14,
+        "kind": "partial_failure",
+        "message": f"bulk operation {bulk_id} ended with failures (FAILED 3/3 done, 1 failed): "
+                   f"{NOT_SUPPORTED} on linux-0003",
+        "hint": f"schedule the failed devices again with: c8ydm bulk retry {bulk_id}",
+    }})  # fmt: skip
+    for device in ("linux-0001", "linux-0005"):
+        assert ok(c8ydm("device", "show", device, "-o", "json"))["c8y_Firmware"] == {
+            "name": "e2e-bulk-any-fw", "version": "2.0.0", "url": "https://fw.example.com/a",
+        }  # fmt: skip
+
+
+def test_bulk_software_installs_every_item_on_every_device(c8ydm: Callable[..., Run]) -> None:
+    for name in ("e2e-bulk-sw-a", "e2e-bulk-sw-b"):
+        ok(c8ydm("software", "add", name, "--version", "1.0", "--url", f"https://pkg.example.com/{name}",
+                 "--description", name, "--software-type", "apt"))  # fmt: skip
+
+    run = c8ydm("bulk", "create", "--software", "e2e-bulk-sw-a@1.0", "--software", "e2e-bulk-sw-b",
+                "--type", "c8y_Linux", *RAMP, "--wait", "-o", "json")  # fmt: skip
+
+    done = ok(run)
+    items = [{"name": name, "version": "1.0", "url": f"https://pkg.example.com/{name}", "action": "install"}
+             for name in ("e2e-bulk-sw-a", "e2e-bulk-sw-b")]  # fmt: skip
+    assert {key: value for key, value in done["operationPrototype"].items() if key != "c8ydm_Origin"} == {
+        "description": "Update software to: e2e-bulk-sw-a (version 1.0) and one other",
+        "c8y_SoftwareUpdate": items,
+    }
+    assert (done["generalStatus"], done["progress"]["successful"]) == ("SUCCESSFUL", 3)
+    installed = ok(c8ydm("device", "show", "linux-0003", "-o", "json"))["software"]
+    assert {(item["name"], item["version"]) for item in installed} >= {
+        ("e2e-bulk-sw-a", "1.0"), ("e2e-bulk-sw-b", "1.0"),
+    }  # fmt: skip
+
+
+def test_dry_run_prints_the_bulk_post_and_waits_for_nothing(
+    c8ydm: Callable[..., Run], sandbox: SandboxInstance, gateway_firmware: dict[str, Any]
+) -> None:
+    before = ok(c8ydm("bulk", "list", "-o", "json"))
+
+    run = c8ydm("bulk", "create", "--firmware", "e2e-bulk-fw", "--group", "Gateways", "--start", "+1h",
+                "--wait", "--dry-run", "-o", "json")  # fmt: skip
+
+    assert run.code == 0, run.stderr
+    (record,) = [json.loads(line) for line in run.stdout.splitlines()]
+    body = record.pop("body")
+    assert record == {"method": "POST", "path": "/devicecontrol/bulkoperations", "query": {}}
+    assert body["operationPrototype"]["c8y_Firmware"] == gateway_firmware
+    assert (body["groupId"], body["creationRamp"]) == (group_id(sandbox, "Gateways"), 1.0)
+    assert "Dry run: nothing was created, so nothing to wait for." in run.stderr
+    assert ok(c8ydm("bulk", "list", "-o", "json")) == before
+
+
+def test_wait_past_the_timeout_exits_12_and_cancels_nothing(
+    silent_sandbox: SandboxInstance, c8ydm_for: Callable[[SandboxInstance], Callable[..., Run]]
+) -> None:
+    run_silent = c8ydm_for(silent_sandbox)
+    ok(run_silent("firmware", "add", "e2e-bulk-silent-fw", "--version", "1.0", "--url", "https://fw.example.com/s",
+                  "--description", "never installed"))  # fmt: skip
+
+    run = run_silent("bulk", "create", "--firmware", "e2e-bulk-silent-fw", "--type", "c8y_Linux", *RAMP,
+                     "--wait", "--timeout", "1", "-o", "json")  # fmt: skip
+
+    bulk_id = created_id(run)
+    assert run.code == 12, run.stderr
+    assert run.json()["error"]["hint"] == f"watch again with: c8ydm bulk show {bulk_id} --wait"
+    assert ok(run_silent("bulk", "show", bulk_id, "-o", "json"))["generalStatus"] != "CANCELED"

@@ -13,7 +13,9 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models import BulkOperation
 from c8ydm.api.polling import PollPolicy
+from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.bulk_status import bulk_document, list_bulk, progress_line, status_filter, wait_for_bulk
+from c8ydm.procedures.errors import PartialFailureError
 
 __all__ = ["client", "router"]  # fixtures
 
@@ -107,22 +109,48 @@ def test_wait_follows_progress_until_successful(client: Client, router: respx.Mo
     assert lines == ["SCHEDULED 0/0 done", "EXECUTING 1/2 done", "SUCCESSFUL 2/2 done"]
 
 
-def test_wait_raises_with_the_failed_children(client: Client, router: respx.MockRouter) -> None:
-    router.get(f"{BULK}/42").respond(200, json=bulk("COMPLETED_WITH_FAILURES", all=2, successful=1, failed=1))
-    children = router.get(OPS).respond(
-        200,
-        json=page(
-            "operations", [{"id": "7", "deviceName": "gw-4", "status": "FAILED", "failureReason": "bad"}]
-        ),
-    )
+@pytest.mark.parametrize(
+    ("counts", "summary", "code"),
+    [
+        ({"successful": 1, "failed": 1}, "FAILED 2/2 done, 1 failed", 14),
+        ({"successful": 0, "failed": 2}, "FAILED 2/2 done, 2 failed", 11),
+    ],
+)
+def test_failed_bulk_exits_14_when_some_devices_succeeded_and_11_when_none_did(
+    client: Client, router: respx.MockRouter, counts: dict[str, int], summary: str, code: int
+) -> None:
+    router.get(f"{BULK}/42").respond(200, json=bulk("COMPLETED_WITH_FAILURES", all=2, **counts))
+    failed = [{"id": "7", "deviceName": "gw-4", "status": "FAILED", "failureReason": "bad"}]
+    children = router.get(OPS).respond(200, json=page("operations", failed))
 
-    with pytest.raises(
-        OperationFailedError, match=r"ended with failures \(FAILED 2/2 done, 1 failed\): 7 on gw-4: bad"
-    ):
+    with pytest.raises(OperationFailedError) as raised:
         wait_for_bulk(client, "42", policy=no_sleep_policy())
 
+    assert exit_code_for(raised.value) == code
+    assert isinstance(raised.value, PartialFailureError) is (code == 14)
+    more = " (and 1 more device)" if counts["failed"] == 2 else ""
+    assert raised.value.message == f"bulk operation 42 ended with failures ({summary}): bad on gw-4{more}"
+    assert raised.value.hint == "schedule the failed devices again with: c8ydm bulk retry 42"
+    assert raised.value.operation_ids == ["7"]
     assert dict(children.calls.last.request.url.params)["bulkOperationId"] == "42"
     assert dict(children.calls.last.request.url.params)["status"] == "FAILED"
+
+
+def test_failure_reasons_are_grouped_by_reason(client: Client, router: respx.MockRouter) -> None:
+    router.get(f"{BULK}/42").respond(200, json=bulk("FAILED", all=9, successful=6, failed=3))
+    failed = [
+        {"id": "7", "deviceName": "linux-3", "status": "FAILED", "failureReason": "not supported"},
+        {"id": "8", "deviceId": "4711", "status": "FAILED", "failureReason": "checksum"},
+        {"id": "9", "deviceName": "linux-8", "status": "FAILED", "failureReason": "not supported"},
+    ]
+    router.get(OPS).respond(200, json=page("operations", failed))
+
+    with pytest.raises(PartialFailureError) as raised:
+        wait_for_bulk(client, "42", policy=no_sleep_policy())
+
+    assert raised.value.message.endswith(
+        "(FAILED 9/9 done, 3 failed): not supported on linux-3, linux-8; checksum on 4711"
+    )
 
 
 def test_wait_times_out_without_cancelling(client: Client, router: respx.MockRouter) -> None:

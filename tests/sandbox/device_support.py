@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from support.sandbox import SpecRecorder as CoreSpecRecorder
+from support.sandbox import SpecRecorder
 
 FINAL_STATUSES = ("SUCCESSFUL", "FAILED")
 POLL_SECONDS = 0.02
@@ -66,18 +66,6 @@ def reload(api: httpx.Client, mo_id: str) -> dict[str, Any]:
         f"/inventory/managedObjects/{mo_id}", params={"withChildren": "false"}
     ).json()
     return doc
-
-
-# Not in the core spec: the advanced software management microservice (contract §7.2).
-NOT_IN_SPEC = ("/service/advanced-software-mgmt/",)
-
-
-class SpecRecorder(CoreSpecRecorder):
-    """support.sandbox's recorder (spec validation with its tolerances), skipping NOT_IN_SPEC paths."""
-
-    def __call__(self, response: httpx.Response) -> None:
-        if not response.request.url.path.startswith(NOT_IN_SPEC):
-            super().__call__(response)
 
 
 def requests_spec_hook(recorder: SpecRecorder) -> Callable[..., None]:

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import pytest
 from c8y_api import CumulocityApi  # type: ignore[import-untyped]
 from c8y_api.model import BulkOperation, DeviceGroup, Operation  # type: ignore[import-untyped]
-from device_support import SpecRecorder, requests_spec_hook, wait_for
-from support.sandbox import SandboxInstance
+from device_support import requests_spec_hook, wait_for
+from support.sandbox import SandboxInstance, SpecRecorder
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from c8y_api import CumulocityApi  # type: ignore[import-untyped]
 from c8y_api._base_api import UnauthorizedError  # type: ignore[import-untyped]
 from c8y_api.model import ManagedObject  # type: ignore[import-untyped]
-from device_support import SpecRecorder, requests_spec_hook
-from support.sandbox import SandboxInstance
+from device_support import requests_spec_hook
+from support.sandbox import SandboxInstance, SpecRecorder
 
 
 @pytest.fixture
