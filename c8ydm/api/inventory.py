@@ -9,7 +9,7 @@ from c8ydm.api.conventions import path_segment
 from c8ydm.api.errors import InputError
 from c8ydm.api.model_base import as_body
 from c8ydm.api.models import DeviceUser, ManagedObject, ManagedObjectReference
-from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, iter_items
+from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, count_elements, iter_items
 from c8ydm.api.query import Expr, build
 
 if TYPE_CHECKING:
@@ -117,6 +117,36 @@ class Inventory:
             q=q, with_parents=None, with_children=None, params=params,
         )  # fmt: skip
         return count(self._client, PATH, params=filters)
+
+    def count_elements(self, *, query: str | Expr | None = None) -> int | None:
+        """Count matching objects the way the UI does (§3.1); None for users without totals.
+
+        GET /inventory/managedObjects?query=<query>&pageSize=1&withTotalElements=true
+        """
+        return count_elements(self._client, PATH, params={"query": _query_text(query)})
+
+    def first(
+        self,
+        *,
+        query: str | Expr | None = None,
+        type: str | None = None,
+        created_from: str | None = None,
+        fragment_type: str | None = None,
+    ) -> ManagedObject | None:
+        """The first matching object, or None, in one request with exactly these parameters (no
+        ``currentPage``, no ``withTotalPages``); ``created_from`` is §2.1's, which the spec lacks.
+
+        GET /inventory/managedObjects?pageSize=1[&query=][&type=][&createdFrom=][&fragmentType=]
+        """
+        params = {
+            "pageSize": 1,
+            "query": _query_text(query),
+            "type": type,
+            "createdFrom": created_from,
+            "fragmentType": fragment_type,
+        }
+        found = (self._client.get_json(PATH, params=params) or {}).get("managedObjects") or []
+        return ManagedObject.model_validate(found[0]) if found else None
 
     def create(self, body: Body) -> ManagedObject:
         """Create a managed object. POST /inventory/managedObjects"""

@@ -136,3 +136,13 @@ def count(client: Client, path: str, *, params: Mapping[str, Any] | None = None)
     query = {**(params or {}), "pageSize": 1, "withTotalPages": True}
     page = client.get_json(path, params=query) or {}
     return PageStatistics.model_validate(page.get("statistics") or {}).total_pages
+
+
+def count_elements(client: Client, path: str, *, params: Mapping[str, Any] | None = None) -> int | None:
+    """The number of matching items: ``pageSize=1&withTotalElements=true`` → ``statistics.totalElements``.
+
+    The UI's count (contract §3.1). None when the tenant gives no total (§1.5).
+    """
+    query = {**(params or {}), "pageSize": 1, "withTotalElements": True}
+    page = client.get_json(path, params=query) or {}
+    return PageStatistics.model_validate(page.get("statistics") or {}).total_elements

@@ -17,7 +17,7 @@ from c8ydm.cli.output import Column, Output, is_terminal
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
-    from c8ydm.cli.progress import OperationProgress, UploadProgress
+    from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
     from c8ydm.settings import Connection
 
 
@@ -132,6 +132,12 @@ class App:
         from c8ydm.cli.progress import UploadProgress
 
         return UploadProgress(self.out, label, total_bytes)
+
+    def download_progress(self, label: str) -> TransferProgress:
+        """``with app.download_progress(name) as bar: procedure(..., on_progress=bar.update)``."""
+        from c8ydm.cli.progress import TransferProgress
+
+        return TransferProgress(self.out, label, None, verb="Downloading", done_verb="Downloaded")
 
     def operation_progress(self) -> OperationProgress:
         """``with app.operation_progress() as live: wait(..., on_status=live.update)``."""

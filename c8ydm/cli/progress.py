@@ -1,10 +1,11 @@
-"""Progress for people, on stderr: upload bytes and live operation status.
+"""Progress for people, on stderr: bytes of an upload or download, and live operation status.
 
 On a terminal these are Rich progress displays (``rich.progress`` is imported only when one is
 shown). When stderr is not a terminal (CI logs, ``2>file``) they print one plain line per event
-instead: a start and an end for uploads, one line per status change for operations.
-Commands get them from ``App.upload_progress`` / ``App.operation_progress``; procedures receive the
-bound methods (``advance``, ``update``) as plain callbacks and never see Rich.
+instead: a start and an end for transfers, one line per status change for operations.
+Commands get them from ``App.upload_progress`` / ``App.download_progress`` /
+``App.operation_progress``; procedures receive the bound methods (``advance``, ``update``) as plain
+callbacks and never see Rich.
 """
 
 from __future__ import annotations
@@ -52,38 +53,80 @@ class _Display:
             self.progress.stop()
 
 
-class UploadProgress(_Display):
-    """Bytes sent of one file; ``advance(n)`` is the callback a procedure calls per chunk."""
+class TransferProgress(_Display):
+    """Bytes moved of one file, as "<verb> <label>" (``Uploading fw.bin``, ``Downloading fw 1.0``).
 
-    def __init__(self, out: Output, label: str, total_bytes: int) -> None:
+    Two callbacks: ``advance(n)`` adds a chunk (uploads: the api's ``ProgressCallback`` is wrapped by
+    the procedure), ``update(done, total)`` sets the bytes so far and the total when it becomes
+    known (downloads: the api's ``DownloadProgress``, whose total is the Content-Length or None).
+    The bar, or the plain start line, appears with the total or the first bytes, whichever is first:
+    a download that fails while its version is still being looked up shows nothing.
+    """
+
+    def __init__(
+        self,
+        out: Output,
+        label: str,
+        total_bytes: int | None,
+        *,
+        verb: str = "Uploading",
+        done_verb: str = "Uploaded",
+    ) -> None:
         super().__init__(out)
         self.label, self.total, self.sent = label, total_bytes, 0
+        self.verb, self.done_verb = verb, done_verb
         self._task: Any = None
+        self._has_begun = False
 
     def _columns(self) -> list[Any]:
         from rich.progress import BarColumn, DownloadColumn, TextColumn, TransferSpeedColumn
 
         return [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
 
-    def __enter__(self) -> UploadProgress:
+    def __enter__(self) -> TransferProgress:
         super().__enter__()
-        if self.progress is not None:
-            self._task = self.progress.add_task(self.label, total=self.total)
-        else:
-            self.out.message(f"Uploading {self.label} ({_size(self.total)})")
+        if self.total is not None:
+            self._begin()
         return self
 
-    def advance(self, n: int) -> None:
-        self.sent += n
+    def _begin(self) -> None:
+        self._has_begun = True
         if self.progress is not None:
-            self.progress.update(self._task, completed=self.sent)
+            self._task = self.progress.add_task(self.label, total=self.total, completed=self.sent)
+        else:
+            size = f" ({_size(self.total)})" if self.total is not None else ""
+            self.out.message(f"{self.verb} {self.label}{size}")
+
+    def advance(self, n: int) -> None:
+        """``n`` more bytes moved."""
+        self.update(self.sent + n, self.total)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """``done`` bytes moved so far, of ``total`` (None: unknown, or unchanged)."""
+        self.sent = done
+        self.total = total if total is not None else self.total
+        if not self._has_begun:
+            self._begin()
+        elif self.progress is not None:
+            self.progress.update(self._task, completed=self.sent, total=self.total)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         super().__exit__(exc_type, exc, tb)
         if self.progress is None and exc is None:
-            self.out.message(f"Uploaded {self.label} ({_size(self.sent)})")
+            self.out.message(f"{self.done_verb} {self.label} ({_size(self.sent)})")
+
+
+class UploadProgress(TransferProgress):
+    """Bytes sent of one file; ``advance(n)`` is the callback a procedure calls per chunk."""
+
+    def __init__(self, out: Output, label: str, total_bytes: int) -> None:
+        super().__init__(out, label, total_bytes, verb="Uploading", done_verb="Uploaded")
+
+    def __enter__(self) -> UploadProgress:
+        super().__enter__()
+        return self
 
 
 class OperationProgress(_Display):

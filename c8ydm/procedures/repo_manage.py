@@ -12,9 +12,9 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import ConflictError, InputError
-from c8ydm.api.models import ManagedObject, PageStatistics
+from c8ydm.api.models import ManagedObject
 from c8ydm.api.query import Expr, Q, build
-from c8ydm.procedures.repo_steps import MO_PATH, find_entry
+from c8ydm.procedures.repo_steps import find_entry
 from c8ydm.procedures.repository import (
     RepoKind,
     Version,
@@ -82,9 +82,7 @@ def count_base_versions(client: Client, entry: ManagedObject) -> int | None:
         return 1
     assert entry.id is not None
     query = build(Q.not_(Q.has("c8y_Patch")) & Q.bygroupid(entry.id), orderby=[("creationTime.date", "desc")])
-    params = [("query", query), ("pageSize", 1), ("withTotalElements", True)]
-    page = client.get_json(MO_PATH, params=params) or {}
-    return PageStatistics.model_validate(page.get("statistics") or {}).total_elements
+    return client.inventory.count_elements(query=query)
 
 
 def list_entries(

@@ -20,7 +20,6 @@ from c8ydm.api.query import Q, build
 from c8ydm.procedures.repository import RepoKind, payload
 
 T = TypeVar("T")
-MO_PATH = "/inventory/managedObjects"
 # §2.1: the UI's global-configuration check; createdFrom is not in the spec but is sent anyway.
 GLOBAL_CONFIG_TYPE = "c8y_GlobalObjectConfiguration"
 GLOBAL_CREATED_FROM = "1990-01-01"
@@ -41,16 +40,12 @@ class GlobalFlags:
             &createdFrom=1990-01-01&fragmentType=<flag>
         """
         if flag not in self._cache:
-            params = [
-                ("pageSize", 1),
-                ("type", GLOBAL_CONFIG_TYPE),
-                ("createdFrom", GLOBAL_CREATED_FROM),
-                ("fragmentType", flag),
-            ]
-            page = self._client.get_json(MO_PATH, params=params) or {}
-            found = page.get("managedObjects") or []
+            found = self._client.inventory.first(
+                type=GLOBAL_CONFIG_TYPE, created_from=GLOBAL_CREATED_FROM, fragment_type=flag
+            )
+            body = found.to_body() if found is not None else {}
             # The UI tests the flag in JavaScript: only false, null, 0 and "" are falsy ({} is not).
-            is_off = bool(found) and flag in found[0] and found[0][flag] in (False, None, 0, "")
+            is_off = flag in body and body[flag] in (False, None, 0, "")
             self._cache[flag] = not is_off
         return self._cache[flag]
 

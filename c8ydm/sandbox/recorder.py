@@ -6,7 +6,10 @@
      "accept", "authorization" (true/false: whether the header was sent, never its value),
      "body" (JSON bodies parsed, form bodies as text; only when ≤ MAX_BODY_BYTES), "status"}
 
-Multipart and other bodies are not kept (their content type says what they were). JSON and form
+Secrets are never written: of the headers only Content-Type and Accept are kept (Authorization as a
+boolean, cookies not at all), and in kept bodies the string values of secret fields (a key containing
+"password", "secret" or "token", or "tfa_code": the OAuth login form, user passwords) are replaced by
+SECRET_MASK. Multipart and other bodies are not kept (their content type says what they were). JSON and form
 bodies are read before the application sees them and replayed to it unchanged; everything else
 streams through untouched. The line is written when the response starts, before the client can
 see the answer, so a test that reads the file after its request finished finds the line there.
@@ -21,6 +24,7 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,6 +35,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ENV_VAR = "C8YDM_SANDBOX_RECORD"
 MAX_BODY_BYTES = 1024 * 1024  # bodies above 1 MB are recorded without their content
 _KEPT_TYPES = ("application/json", "+json", "application/x-www-form-urlencoded")
+SECRET_MASK = "********"  # a string of 8: still valid where a schema wants a (minimum length) string
+_SECRET_PARTS = ("password", "secret", "token")
+_SECRET_NAMES = frozenset({"tfa_code", "tfacode"})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -45,14 +52,35 @@ def _is_kept(content_type: str | None) -> bool:
     return any(media.endswith(kind) if kind.startswith("+") else media == kind for kind in _KEPT_TYPES)
 
 
+def _is_secret(key: str) -> bool:
+    name = key.lower()
+    return name in _SECRET_NAMES or any(part in name for part in _SECRET_PARTS)
+
+
+def _masked(value: Any) -> Any:
+    """A JSON value with the string values of secret keys replaced, at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: SECRET_MASK if isinstance(item, str) and _is_secret(str(key)) else _masked(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
 def _decode(body: bytes, content_type: str | None) -> Any:
     text = body.decode("utf-8", errors="replace")
     if "json" in (content_type or "").lower():
         try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text
+            return _masked(json.loads(text))
+        except ValueError:  # not JSON after all: kept only if no secret field can be in it
+            lowered = text.lower()
+            return SECRET_MASK if any(part in lowered for part in (*_SECRET_PARTS, *_SECRET_NAMES)) else text
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if not any(_is_secret(key) for key, _ in pairs):
+        return text  # unchanged, byte for byte
+    return urlencode([(key, SECRET_MASK if _is_secret(key) else item) for key, item in pairs], safe="*")
 
 
 class RequestRecorder:
@@ -129,4 +157,4 @@ def from_environment(app: ASGIApp, environ: Mapping[str, str] | None = None) -> 
     return RequestRecorder(app, target) if target else app
 
 
-__all__ = ["ENV_VAR", "MAX_BODY_BYTES", "RequestRecorder", "from_environment"]
+__all__ = ["ENV_VAR", "MAX_BODY_BYTES", "SECRET_MASK", "RequestRecorder", "from_environment"]

@@ -2,7 +2,8 @@
 
 One connection (check_same_thread=False) guarded by an RLock, WAL mode. Documents are kept as JSON
 text in a write-through cache, so reads never touch the disk and every read returns a fresh copy
-that callers may mutate freely.
+that callers may mutate freely. Each cached collection stays sorted by id (``SortedDocs``): a new id
+is inserted at its place (bisect), so ids arriving out of order cost no re-sort.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from c8ydm.sandbox.doc_cache import Entry, SortedDocs, sort_key
 
 REF_KINDS = ("childAdditions", "childAssets", "childDevices")
 # Cumulocity ids are long numeric strings; start high enough to look like them.
@@ -39,11 +42,6 @@ def _load(body: str) -> dict[str, Any]:
     return doc
 
 
-def _sort_key(doc_id: str) -> tuple[int, int, str]:
-    # Numeric ids in numeric order, other ids (user names, fingerprints) after them by name.
-    return (0, int(doc_id), "") if doc_id.isdigit() else (1, 0, doc_id)
-
-
 class Store:
     """Generic document collections plus managed-object helpers and references."""
 
@@ -55,20 +53,18 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        # collection -> id -> (JSON text, parsed document); the parsed one is only lent out by scan().
-        self._docs: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
-        for collection, doc_id, body in self._db.execute("SELECT collection, id, body FROM docs"):
-            self._docs.setdefault(collection, {})[doc_id] = (body, _load(body))
-        for cache in self._docs.values():
-            ordered = sorted(cache.items(), key=lambda item: _sort_key(item[0]))
-            cache.clear()
-            cache.update(ordered)
+        # collection -> its entries; the parsed documents are only lent out by scan() and peek().
+        self._docs: dict[str, SortedDocs] = {}
+        rows = self._db.execute("SELECT collection, id, body FROM docs").fetchall()
+        for collection, doc_id, body in sorted(rows, key=lambda row: sort_key(row[1])):
+            self._collection(collection).set(doc_id, (body, _load(body)))
         # Reference indexes both ways, in link order: (parent, kind) -> children, (child, kind) -> parents.
-        self._children: dict[tuple[str, str], list[str]] = {}
-        self._parents: dict[tuple[str, str], list[str]] = {}
+        # Dicts with None values, as ordered sets: membership and removal without a list search.
+        self._children: dict[tuple[str, str], dict[str, None]] = {}
+        self._parents: dict[tuple[str, str], dict[str, None]] = {}
         for parent, child, kind in self._db.execute("SELECT parent, child, kind FROM refs ORDER BY seq"):
-            self._children.setdefault((parent, kind), []).append(child)
-            self._parents.setdefault((child, kind), []).append(parent)
+            self._children.setdefault((parent, kind), {})[child] = None
+            self._parents.setdefault((child, kind), {})[parent] = None
         row = self._db.execute("SELECT value FROM meta WHERE key='next_id'").fetchone()
         self._next_id = int(row[0]) if row else FIRST_ID
 
@@ -100,8 +96,18 @@ class Store:
             return _load(json.dumps(doc))
 
     def get(self, collection: str, doc_id: str) -> dict[str, Any] | None:
-        cached = self._docs.get(collection, {}).get(str(doc_id))
+        cached = self._cached(collection, doc_id)
         return None if cached is None else _load(cached[0])
+
+    def _collection(self, collection: str) -> SortedDocs:
+        docs = self._docs.get(collection)
+        if docs is None:
+            docs = self._docs[collection] = SortedDocs()
+        return docs
+
+    def _cached(self, collection: str, doc_id: str) -> Entry | None:
+        docs = self._docs.get(collection)
+        return None if docs is None else docs.by_id.get(str(doc_id))
 
     def put(self, collection: str, doc_id: str, doc: dict[str, Any]) -> None:
         doc_id = str(doc_id)
@@ -112,40 +118,36 @@ class Store:
                 "ON CONFLICT(collection, id) DO UPDATE SET body=excluded.body",
                 (collection, doc_id, body),
             )
-            cache = self._docs.setdefault(collection, {})
-            last = next(reversed(cache)) if cache else None
-            needs_sort = doc_id not in cache and last is not None and _sort_key(doc_id) < _sort_key(last)
-            cache[doc_id] = (body, _load(body))
-            if needs_sort:
-                ordered = sorted(cache.items(), key=lambda item: _sort_key(item[0]))
-                cache.clear()
-                cache.update(ordered)
+            self._collection(collection).set(doc_id, (body, _load(body)))
 
     def delete(self, collection: str, doc_id: str) -> bool:
         with self._lock:
-            cache = self._docs.get(collection, {})
-            if cache.pop(str(doc_id), None) is None:
+            docs = self._docs.get(collection)
+            if docs is None or not docs.pop(str(doc_id)):
                 return False
             self._db.execute("DELETE FROM docs WHERE collection=? AND id=?", (collection, str(doc_id)))
             return True
 
-    def iter(self, collection: str) -> Iterator[dict[str, Any]]:
-        """All documents of a collection, ordered by numeric id ascending (a snapshot)."""
+    def _snapshot(self, collection: str) -> list[Entry]:
         with self._lock:
-            cached = list(self._docs.get(collection, {}).values())
-        for body, _ in cached:
+            docs = self._docs.get(collection)
+            return [] if docs is None else docs.entries()
+
+    def iter(self, collection: str) -> Iterator[dict[str, Any]]:
+        """All documents of a collection, ordered by numeric id ascending, then other ids by name
+        (a snapshot)."""
+        for body, _ in self._snapshot(collection):
             yield _load(body)
 
     def scan(self, collection: str) -> Iterator[dict[str, Any]]:
         """Like iter() without copying: the cached documents themselves. READ-ONLY: never mutate them
         (copy first, or use get()); the fast path for filtering and rendering lists."""
-        with self._lock:
-            cached = list(self._docs.get(collection, {}).values())
-        for _, doc in cached:
+        for _, doc in self._snapshot(collection):
             yield doc
 
     def count(self, collection: str) -> int:
-        return len(self._docs.get(collection, {}))
+        docs = self._docs.get(collection)
+        return 0 if docs is None else len(docs.by_id)
 
     def find(self, collection: str, **eq: Any) -> list[dict[str, Any]]:
         """Copies of the documents whose top-level keys equal `eq`."""
@@ -154,7 +156,7 @@ class Store:
 
     def peek(self, collection: str, doc_id: str) -> dict[str, Any] | None:
         """Like get() without copying. READ-ONLY, as for scan()."""
-        cached = self._docs.get(collection, {}).get(str(doc_id))
+        cached = self._cached(collection, doc_id)
         return None if cached is None else cached[1]
 
     # -- managed objects ---------------------------------------------------------------------
@@ -188,9 +190,9 @@ class Store:
         doc_id = str(doc_id)
         with self._lock:
             for kind in REF_KINDS:
-                for child in list(self._children.get((doc_id, kind), [])):
+                for child in list(self._children.get((doc_id, kind), {})):
                     self.remove_ref(doc_id, child, kind)
-                for parent in list(self._parents.get((doc_id, kind), [])):
+                for parent in list(self._parents.get((doc_id, kind), {})):
                     self.remove_ref(parent, doc_id, kind)
             return self.delete("managedObjects", doc_id)
 
@@ -199,24 +201,24 @@ class Store:
         _check_kind(kind)
         parent_id, child_id = str(parent_id), str(child_id)
         with self._lock:
-            children = self._children.setdefault((parent_id, kind), [])
+            children = self._children.setdefault((parent_id, kind), {})
             if child_id in children:
                 return
             self._db.execute(
                 "INSERT INTO refs (parent, child, kind) VALUES (?, ?, ?)", (parent_id, child_id, kind)
             )
-            children.append(child_id)
-            self._parents.setdefault((child_id, kind), []).append(parent_id)
+            children[child_id] = None
+            self._parents.setdefault((child_id, kind), {})[parent_id] = None
 
     def remove_ref(self, parent_id: str, child_id: str, kind: str) -> bool:
         _check_kind(kind)
         parent_id, child_id = str(parent_id), str(child_id)
         with self._lock:
-            children = self._children.get((parent_id, kind), [])
+            children = self._children.get((parent_id, kind), {})
             if child_id not in children:
                 return False
-            children.remove(child_id)
-            self._parents[(child_id, kind)].remove(parent_id)
+            del children[child_id]
+            del self._parents[(child_id, kind)][parent_id]
             self._db.execute(
                 "DELETE FROM refs WHERE parent=? AND child=? AND kind=?", (parent_id, child_id, kind)
             )
@@ -225,13 +227,13 @@ class Store:
     def children(self, parent_id: str, kind: str) -> list[str]:
         _check_kind(kind)
         with self._lock:
-            return list(self._children.get((str(parent_id), kind), []))
+            return list(self._children.get((str(parent_id), kind), {}))
 
     def parents(self, child_id: str, kind: str) -> list[str]:
         """The objects holding `child_id` in their `kind` list (additionParents for childAdditions)."""
         _check_kind(kind)
         with self._lock:
-            return list(self._parents.get((str(child_id), kind), []))
+            return list(self._parents.get((str(child_id), kind), {}))
 
 
 _DERIVED = frozenset(

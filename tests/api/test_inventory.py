@@ -73,23 +73,44 @@ def test_list_refuses_type_together_with_query(client: Client) -> None:
         client.inventory.list(query="$filter=(name eq 'x')", type="c8y_Firmware")
 
 
-def test_global_flag_check_sends_created_from(client: Client, router: respx.MockRouter) -> None:
+def test_first_sends_exactly_the_given_parameters_for_the_global_flag_check(
+    client: Client, router: respx.MockRouter
+) -> None:
     # §2.1: createdFrom is not in the spec but the UI sends it (allow-listed in the oas validator).
-    route = router.get(PATH).respond(200, json={"managedObjects": [], "statistics": {"totalPages": 0}})
-    list(
-        client.inventory.list(
-            type="c8y_GlobalObjectConfiguration", fragment_type="c8y_FirmwareAsGlobal",
-            params={"createdFrom": "1990-01-01"}, limit=1,
-        )
-    )  # fmt: skip
-    assert dict(route.calls.last.request.url.params) == {
-        "type": "c8y_GlobalObjectConfiguration",
-        "fragmentType": "c8y_FirmwareAsGlobal",
-        "createdFrom": "1990-01-01",
-        "pageSize": "1",
-        "currentPage": "1",
-        "withTotalPages": "true",
-    }
+    config = {"id": "9", "type": "c8y_GlobalObjectConfiguration", "c8y_FirmwareAsGlobal": False}
+    route = router.get(PATH).respond(200, json={"managedObjects": [config], "statistics": {}})
+    found = client.inventory.first(
+        type="c8y_GlobalObjectConfiguration", created_from="1990-01-01", fragment_type="c8y_FirmwareAsGlobal"
+    )
+    assert found is not None and found.fragment("c8y_FirmwareAsGlobal") is False
+    assert route.calls.last.request.url.query.decode() == (
+        "pageSize=1&type=c8y_GlobalObjectConfiguration&createdFrom=1990-01-01&fragmentType=c8y_FirmwareAsGlobal"
+    )
+
+
+def test_first_is_none_for_an_empty_page(client: Client, router: respx.MockRouter) -> None:
+    router.get(PATH).respond(200, json={"managedObjects": [], "statistics": {}})
+    assert client.inventory.first(query=Q.eq("type", "c8y_Nothing")) is None
+
+
+def test_count_elements_reads_total_elements_of_a_one_item_page(
+    client: Client, router: respx.MockRouter
+) -> None:
+    route = router.get(PATH).respond(
+        200, json={"managedObjects": [{"id": "1"}], "statistics": {"totalElements": 3, "totalPages": 3}}
+    )
+    query = build(Q.not_(Q.has("c8y_Patch")) & Q.bygroupid(5), orderby=[("creationTime.date", "desc")])
+    assert client.inventory.count_elements(query=query) == 3
+    assert list(route.calls.last.request.url.params.multi_items()) == [
+        ("query", "$filter=((not(has(c8y_Patch))) and (bygroupid(5))) $orderby=creationTime.date desc"),
+        ("pageSize", "1"),
+        ("withTotalElements", "true"),
+    ]
+
+
+def test_count_elements_is_none_without_a_total(client: Client, router: respx.MockRouter) -> None:
+    router.get(PATH).respond(200, json={"managedObjects": [], "statistics": {"pageSize": 1}})
+    assert client.inventory.count_elements(query=Q.bygroupid(5)) is None
 
 
 def test_count_uses_one_item_page(client: Client, router: respx.MockRouter) -> None:

@@ -16,7 +16,7 @@ from support.entry_point import ENTRY_POINT, Run
 from c8ydm import settings
 from c8ydm.api.models import ManagedObject
 from c8ydm.cli.output import Output
-from c8ydm.cli.progress import OperationProgress, UploadProgress
+from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
 
 ANSI = "\x1b["
 ROWS: list[dict[str, Any]] = [
@@ -177,6 +177,29 @@ def test_progress_without_terminal_prints_plain_lines_on_stderr(cli: Callable[..
     ]
 
 
+def test_download_progress_without_terminal_starts_with_the_first_bytes_and_their_total() -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    out = Output("json", stdout=stdout, stderr=stderr, environ={})
+
+    with TransferProgress(out, "fw 1.0", None, verb="Downloading", done_verb="Downloaded") as bar:
+        assert stderr.getvalue() == ""  # nothing before the first bytes: the version may not exist
+        bar.update(1_000_000, 2_500_000)
+        bar.update(2_500_000, 2_500_000)
+
+    assert stdout.getvalue() == ""
+    assert stderr.getvalue().splitlines() == ["Downloading fw 1.0 (2.5 MB)", "Downloaded fw 1.0 (2.5 MB)"]
+
+
+def test_download_progress_shows_nothing_when_it_fails_before_any_byte() -> None:
+    stderr = io.StringIO()
+    out = Output("json", stdout=io.StringIO(), stderr=stderr, environ={})
+
+    with pytest.raises(LookupError), TransferProgress(out, "fw 1.0", None, verb="Downloading") as bar:
+        raise LookupError(bar.label)
+
+    assert stderr.getvalue() == ""
+
+
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_stderr_messages_carry_no_ansi_when_not_a_terminal(fmt: str) -> None:
     stderr = io.StringIO()
@@ -203,6 +226,18 @@ def test_progress_on_a_terminal_is_drawn_by_rich_on_stderr_only() -> None:
     assert stdout.getvalue() == ""
     assert "fw.bin" in stderr.getvalue() and "1.0/1.0 kB" in stderr.getvalue()
     assert "operation 42 (device-1): SUCCESSFUL" in stderr.getvalue()
+
+
+def test_download_progress_on_a_terminal_is_a_rich_bar_with_the_total_once_known() -> None:
+    stdout, stderr = io.StringIO(), FakeTerminal()
+    out = Output("json", stdout=stdout, stderr=stderr, environ={"NO_COLOR": "1", "COLUMNS": "100"})
+
+    with TransferProgress(out, "fw 1.0", None, verb="Downloading", done_verb="Downloaded") as bar:
+        bar.update(1_000, None)
+        bar.update(2_000, 2_000)
+
+    assert stdout.getvalue() == ""
+    assert "fw 1.0" in stderr.getvalue() and "2.0/2.0 kB" in stderr.getvalue()
 
 
 def test_one_object_as_table_has_a_row_per_field() -> None:

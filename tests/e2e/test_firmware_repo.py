@@ -199,6 +199,11 @@ def test_download_gives_the_same_bytes_and_does_not_overwrite_without_yes(
         "version": "1.0.0",
     }
     assert (target / "edge-1.0.0.bin").read_bytes() == data
+    assert result.stderr.splitlines() == [  # stderr is not a terminal: progress as plain lines
+        f"Downloading {PREFIX}dl-fw 1.0.0 (262.1 kB)",
+        f"Downloaded {PREFIX}dl-fw 1.0.0 (262.1 kB)",
+        f"Saved {target / 'edge-1.0.0.bin'} ({len(data)} bytes).",
+    ]
     assert again.code == 2 and "already exists" in again.stderr and "--yes" in again.stderr
     assert (tmp_path / "p.bin").read_bytes() == data and patch.json()["patch"] == "1.0.1"
     assert (

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from c8ydm.sandbox.recorder import ENV_VAR, MAX_BODY_BYTES, RequestRecorder, from_environment
+from c8ydm.sandbox.recorder import ENV_VAR, MAX_BODY_BYTES, SECRET_MASK, RequestRecorder, from_environment
 
 Scope = dict[str, Any]
 
@@ -76,6 +76,32 @@ def test_form_body_is_text_and_multipart_only_its_type(tmp_path: Path) -> None:
     assert form["body"] == "grant_type=PASSWORD&username=u"
     assert upload["contentType"].startswith("multipart/form-data; boundary=")
     assert "body" not in upload and upload["authorization"] is False
+
+
+def test_no_credential_value_is_ever_written(tmp_path: Path) -> None:
+    log = tmp_path / "requests.jsonl"
+    bearer = {"Authorization": "Bearer tok-CANARY-1", "Cookie": "authorization=cookie-CANARY-2"}
+    login = {"grant_type": "PASSWORD", "username": "u", "password": "pw-CANARY-3", "tfa_code": "CANARY-4"}
+    user = {"userName": "d", "password": "pw-CANARY-5", "nested": [{"newPassword": "pw-CANARY-6"}]}
+
+    send(log, "GET", "/inventory/managedObjects", headers=bearer)
+    delivered = send(log, "POST", "/tenant/oauth/token", data=login)
+    send(log, "POST", "/user/t100/users", json=user, auth=("t/u", "basic-CANARY-7"))
+    send(
+        log, "POST", "/x", content=b'{"password": "pw-CANARY-8"', headers={"Content-Type": "application/json"}
+    )
+
+    assert "CANARY" not in log.read_text(encoding="utf-8")
+    assert b"pw-CANARY-3" in delivered.content  # masked in the record only, not for the application
+    get, form, created, broken = records(log)
+    assert get["authorization"] is True and "Cookie" not in json.dumps(get)
+    assert form["body"] == f"grant_type=PASSWORD&username=u&password={SECRET_MASK}&tfa_code={SECRET_MASK}"
+    assert created["body"] == {
+        "userName": "d",
+        "password": SECRET_MASK,
+        "nested": [{"newPassword": SECRET_MASK}],
+    }
+    assert broken["body"] == SECRET_MASK
 
 
 def test_a_body_over_the_limit_is_omitted_but_delivered(tmp_path: Path) -> None:

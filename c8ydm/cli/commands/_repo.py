@@ -230,11 +230,15 @@ def _version_of(kind: RepoKind, body: dict[str, Any]) -> str | None:
 def download(
     app: App, label: str, name: str, *, version: str, patch: str | None = None, to: Path | None
 ) -> None:
-    """Stream the version's file to disk; an existing file is replaced only with --yes."""
+    """Stream the version's file to disk, with a byte progress bar on stderr; an existing file is
+    replaced only with --yes."""
     from c8ydm.procedures.repo_download import download_version
 
-    result = download_version(
-        app.client(), kind_for(label), name, version=version, patch=patch, to=to, overwrite=app.options.yes
-    )
+    client = app.client()
+    with app.download_progress(f"{name} {patch or version}") as bar:
+        result = download_version(
+            client, kind_for(label), name, version=version, patch=patch, to=to,
+            overwrite=app.options.yes, on_progress=bar.update,
+        )  # fmt: skip
     app.message(f"Saved {result.path} ({result.size} bytes).")
     app.render(result.to_json())
