@@ -72,6 +72,27 @@ def test_bulk_from_an_operation_over_a_group_runs_to_completion(
     assert created["id"] in [item["id"] for item in listed]
 
 
+def test_bulk_tables_read_progress_and_operation_for_people(
+    c8ydm: Callable[..., Run], gateway_operation: dict[str, Any]
+) -> None:
+    source = ("--from-operation", gateway_operation["id"])
+    created = ok(c8ydm("bulk", "create", *source, "--group", "Gateways", *RAMP, "-o", "json"))
+    ok(c8ydm("bulk", "show", created["id"], "--wait", "-o", "json"))
+
+    shown = c8ydm("bulk", "show", created["id"], "-o", "table")
+    listed = c8ydm("bulk", "list", "--status", "successful", "-o", "table")
+
+    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in shown.stdout.splitlines()[2:])
+    assert {key: rows[key] for key in ("target group", "progress", "operation", "creation ramp")} == {
+        "target group": created["groupId"],
+        "progress": "2/2 done (100%) — 2 successful, 0 failed, 0 executing, 0 pending",
+        "operation": "c8y_Firmware e2e-gw-fw 1.0",
+        "creation ramp": "0.05 s",
+    }
+    assert rows["status"].startswith("SUCCESSFUL") and "operationPrototype" not in shown.stdout
+    assert re.search(rf"^{created['id']}\s+SUCCESSFUL\s+100%\s+2\s+0\s", listed.stdout, re.MULTILINE)
+
+
 def test_bulk_for_a_query_creates_the_hidden_dynamic_group(
     c8ydm: Callable[..., Run], sandbox: SandboxInstance, gateway_operation: dict[str, Any]
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,7 +15,15 @@ from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
 from c8ydm.procedures import bulk as procedure
 from c8ydm.procedures import bulk_prototypes
-from c8ydm.procedures.bulk_status import bulk_document, list_bulk, progress_line, wait_for_bulk
+from c8ydm.procedures.bulk_status import (
+    bulk_document,
+    done_percent,
+    list_bulk,
+    operation_summary,
+    progress_line,
+    progress_summary,
+    wait_for_bulk,
+)
 from c8ydm.procedures.firmware_install import PackageSpec
 from c8ydm.procedures.resolve import resolve_group
 
@@ -42,6 +50,40 @@ BULK_COLUMNS = [
     ("START", "startDate"),
     ("DESCRIPTION", "operationPrototype.description"),
 ]
+# The table shows DONE in percent; csv keeps the document's keys as its header.
+TABLE_COLUMNS = [("DONE", "donePercent") if key == "doneFraction" else (h, key) for h, key in BULK_COLUMNS]
+
+
+def _list_row(bulk: BulkOperation) -> dict[str, Any]:
+    return {**bulk_document(bulk), "donePercent": f"{done_percent(bulk)}%"}
+
+
+def _summary(bulk: BulkOperation) -> dict[str, Any]:
+    """bulk show as a table: one readable line per field (json keeps Cumulocity's names)."""
+    document = bulk_document(bulk)
+    prototype = bulk.operation_prototype or {}
+    general = document.get("generalStatus") or ""
+    raw = [document.get("generalStatusRaw"), bulk.status and f"status {bulk.status}"]
+    details = ", ".join(detail for detail in raw if detail)
+    parent = bulk.failed_parent_id and f"failed devices of bulk operation {bulk.failed_parent_id}"
+    rows = {
+        "id": bulk.id,
+        "description": prototype.get("description"),
+        "target group": bulk.group_id or parent,
+        "status": f"{general} ({details})".strip() if details else general,
+        "progress": progress_summary(bulk),
+        "operation": operation_summary(prototype),
+        "start date": bulk.start_date,
+        "creation ramp": None if bulk.creation_ramp is None else f"{bulk.creation_ramp:g} s",
+        "estimated finish": document.get("estimatedFinish"),
+        "note": bulk.note,
+    }
+    return {label: value for label, value in rows.items() if value}
+
+
+def _render(app: App, bulk: BulkOperation) -> None:
+    """One bulk operation: a readable summary in a table, Cumulocity's document otherwise."""
+    app.render(_summary(bulk) if app.output_format == "table" else bulk_document(bulk))
 
 
 def _target_group(app: App, group_name: str | None, query: str | None, device_types: list[str]) -> str:
@@ -182,7 +224,7 @@ def create(
     if wait:
         app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
         created = _follow(app, client, str(created.id))
-    app.render(bulk_document(created))
+    _render(app, created)
 
 
 @command(group, "list")
@@ -200,7 +242,10 @@ def list_bulk_operations(
     Example:
       c8ydm bulk list --status executing -o json
     """
-    app.render((bulk_document(bulk) for bulk in list_bulk(app.client(), status=status)), columns=BULK_COLUMNS)
+    bulks = list_bulk(app.client(), status=status)
+    if app.output_format == "table":
+        return app.render((_list_row(bulk) for bulk in bulks), columns=TABLE_COLUMNS)
+    app.render((bulk_document(bulk) for bulk in bulks), columns=BULK_COLUMNS)
 
 
 @command(group, "show")
@@ -221,9 +266,8 @@ def show(
       c8ydm bulk show 42 --wait --timeout 900
     """
     client = app.client()
-    if not wait:
-        return app.render(bulk_document(client.bulk_operations.get(bulk_id)))
-    app.render(bulk_document(_follow(app, client, bulk_id)))
+    bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
+    _render(app, bulk)
 
 
 @command(group, "cancel")
@@ -239,7 +283,7 @@ def cancel(app: App, bulk_id: BulkId) -> None:
         app.message("Nothing was cancelled.")
         return
     client.bulk_operations.delete(bulk_id)
-    app.render(bulk_document(bulk if client.dry_run else client.bulk_operations.get(bulk_id)))
+    _render(app, bulk if client.dry_run else client.bulk_operations.get(bulk_id))
 
 
 @command(group, "retry")
@@ -251,4 +295,4 @@ def retry(app: App, bulk_id: BulkId, start: StartOption = None, ramp: RampOption
     """
     client = app.client()
     retried = procedure.retry_bulk(client, bulk_id, start_date=procedure.parse_start(start), ramp=ramp)
-    app.render(bulk_document(retried))
+    _render(app, retried)
