@@ -17,9 +17,10 @@ from c8ydm.api.errors import InputError
 SERVICE = "c8ydm"
 TIME_LIMIT_SECONDS = 3.0
 ALTERNATIVES_HINT = (
-    "Without a keyring, pass the connection per run: set C8Y_HOST, C8Y_TENANT, C8Y_USER and "
-    "C8Y_PASSWORD (or C8Y_TOKEN), or keep the session and give the password each run with "
-    "--password-stdin, or in C8Y_PASSWORD."
+    "Without a keyring nothing is saved: pass the connection with each run instead, by setting "
+    "C8Y_HOST, C8Y_TENANT, C8Y_USER and C8Y_PASSWORD (or C8Y_TOKEN); scripts can fill C8Y_PASSWORD "
+    "from their secret store. `c8ydm login URL --password-stdin --dry-run` checks credentials "
+    "without saving them."
 )
 
 T = TypeVar("T")

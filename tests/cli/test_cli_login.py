@@ -162,3 +162,14 @@ def _answer(terminal: int, dialogue: list[tuple[bytes, bytes]], until: bytes) ->
         if answer:
             os.write(terminal, answer)
     return seen
+
+
+def test_login_dry_run_verifies_credentials_without_a_keyring_and_saves_nothing(
+    cli: Callable[..., Run], tenant: respx.MockRouter, no_keyring: None, isolated: Path
+) -> None:
+    result = login(cli, "--dry-run")
+
+    assert result.code == 0
+    assert result.json() == {**SESSION, "current": False}
+    assert tenant.calls.call_count == 3  # loginOptions, currentUser, currentTenant
+    assert settings.list_sessions() == []

@@ -136,7 +136,8 @@ def login(
     """
     if password_stdin and token_stdin:
         raise InputError("Give --password-stdin or --token-stdin, not both.")
-    keystore.check_usable()  # before asking for anything: without a keyring nothing can be saved
+    if not app.options.dry_run:  # a dry run saves nothing, so it verifies even without a keyring
+        keystore.check_usable()  # before asking for anything: without a keyring nothing can be saved
     login_user = None if token_stdin else user or app.ask("User", hint="Add --user USER.")
     secret = _read_secret(
         app, from_stdin=password_stdin or token_stdin, what="token" if token_stdin else "password"
