@@ -8,6 +8,9 @@ Three measurements, each the median of RUNS runs in a fresh temporary data dir:
 - users out of order: DEVICES users put with shuffled non-numeric ids (device users created by
   registration arrive in any order);
 - references: DEVICES childAssets references added to one group, each added twice (the second a no-op).
+
+Then the simulated agents: one simulator pass that takes 3000 pending operations to SUCCESSFUL, and
+a pass with nothing due (which must not rescan the operations), on a 50-device fleet.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from c8ydm.sandbox import seed
+from c8ydm.sandbox import devicecontrol, seed
 from c8ydm.sandbox.app import SandboxState
 from c8ydm.sandbox.config import SandboxConfig
+from c8ydm.sandbox.simulation import Simulator
 from c8ydm.sandbox.store import Store
 
 
@@ -66,6 +70,24 @@ def median_seconds(work: Callable[[Path], None], runs: int) -> float:
     return statistics.median(times)
 
 
+def simulator_passes(operations: int = 3000) -> tuple[float, float]:
+    """Seconds of one pass finishing ``operations`` pending operations, and of an idle pass."""
+    with tempfile.TemporaryDirectory() as tmp:
+        config = SandboxConfig.for_data_dir(Path(tmp), devices=50)
+        state = SandboxState(config=config, store=Store(":memory:"))
+        seed.ensure_seeded(state)
+        state.simulator = simulator = Simulator(state)
+        devices = [d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d]
+        for n in range(operations):
+            devicecontrol.create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
+        started = time.perf_counter()
+        simulator.tick(time.monotonic() + 10_000)  # far past both steps of every operation
+        busy = time.perf_counter() - started
+        started = time.perf_counter()
+        simulator.tick()
+        return busy, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=5000)
@@ -77,6 +99,8 @@ def main() -> None:
         ("references", references(args.devices)),
     ):
         print(f"{label:<20} {args.devices} devices: {median_seconds(work, args.runs):7.3f} s")
+    busy, idle = simulator_passes()
+    print(f"{'simulator pass':<20} 3000 operations: {busy:7.3f} s; idle pass: {idle * 1000:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -20,16 +20,18 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.procedures.firmware_install import PackageSpec, firmware_fragment
+from c8ydm.procedures.firmware_install import firmware_fragment
 from c8ydm.procedures.origin import with_origin
 from c8ydm.procedures.repository import (
     FIRMWARE,
     SOFTWARE,
+    PackageSpec,
     device_type_filter,
     find_version,
     list_versions,
     resolve_entry,
 )
+from c8ydm.procedures.software_change import check_distinct_names
 
 
 @dataclass
@@ -80,9 +82,7 @@ def software_prototype(
     names = [spec.name for spec in specs]
     if not names:
         raise InputError("give at least one --software NAME[@VERSION]")
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise InputError(f"software named more than once: {', '.join(duplicates)}")
+    check_distinct_names(names)
     items: list[dict[str, Any]] = []
     device_types: dict[str, str] = {}
     for spec in specs:

@@ -15,7 +15,8 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models import ManagedObject, Operation
-from c8ydm.procedures.firmware_install import PackageSpec, plan_firmware_install, send_operation
+from c8ydm.procedures.firmware_install import plan_firmware_install
+from c8ydm.procedures.repository import PackageSpec
 from c8ydm.procedures.software_change import plan_software_change
 
 
@@ -64,7 +65,7 @@ def install_on_device(
         result.unchanged = plan.unchanged
         if plan.body is not None:
             bodies.append(plan.body)
-    result.operations = [send_operation(client, body) for body in bodies]
+    result.operations = [client.operations.create(body) for body in bodies]
     return result
 
 
@@ -80,7 +81,7 @@ def remove_from_device(
     plan = plan_software_change(client, device, remove=software, run_id=run_id)
     result = DeviceChanges(device)
     if plan.body is not None:
-        result.operations = [send_operation(client, plan.body)]
+        result.operations = [client.operations.create(plan.body)]
     return result
 
 

@@ -2,59 +2,28 @@
 
 Planning reads only (device, entry, versions) and refuses before anything is created: a device
 without ``c8y_Firmware`` in ``c8y_SupportedOperations`` (§6 ★), an entry whose device-type filter
-excludes the device's type (cli-surface.md), an unknown version or patch. Sending is one POST.
+excludes the device's type (cli-surface.md), an unknown version or patch. Sending is one POST
+(in ``device_changes``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject, Operation
+from c8ydm.api.models import ManagedObject
 from c8ydm.procedures.device_info import FIRMWARE_OPERATION, supported_operations
 from c8ydm.procedures.origin import with_origin
 from c8ydm.procedures.repository import (
     FIRMWARE,
-    RepoKind,
-    device_type_filter,
+    PackageSpec,
+    check_device_type,
     find_patch,
     find_version,
     list_versions,
     resolve_entry,
 )
-
-
-@dataclass(frozen=True)
-class PackageSpec:
-    """What the user typed as ``NAME@VERSION``; ``version`` None means the newest base version."""
-
-    name: str
-    version: str | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> PackageSpec:
-        """``NAME@VERSION`` or ``NAME`` (split at the last ``@``: names may contain one)."""
-        name, at, version = text.strip().rpartition("@")
-        if not at:
-            name, version = text.strip(), ""
-        if not name:
-            raise InputError(f"not NAME@VERSION: {text!r}", hint="e.g. --firmware linux-image@6.1.2")
-        if at and not version:
-            raise InputError(f"empty version in {text!r}", hint="leave out '@' for the newest version")
-        return cls(name, version or None)
-
-
-def check_device_type(kind: RepoKind, entry: ManagedObject, device: ManagedObject) -> None:
-    """Refuse an entry whose ``c8y_Filter.type`` names another device type (cli-surface.md, §2)."""
-    wanted = device_type_filter(entry)
-    if wanted is not None and wanted != device.type:
-        raise InputError(
-            f"{kind.label} {entry.name!r} is for devices of type {wanted!r}; "
-            f"device {device.name!r} has type {device.type!r}",
-            hint=f"list what fits with: c8ydm {kind.label} list --device-type {device.type}",
-        )
 
 
 def firmware_description(name: str, version: str) -> str:
@@ -117,16 +86,8 @@ def plan_firmware_install(
     return with_origin(body, run_id)
 
 
-def send_operation(client: Client, body: dict[str, Any]) -> Operation:
-    """Create the planned operation. POST /devicecontrol/operations"""
-    return client.operations.create(body)
-
-
 __all__ = [
-    "PackageSpec",
-    "check_device_type",
     "firmware_description",
     "firmware_fragment",
     "plan_firmware_install",
-    "send_operation",
 ]

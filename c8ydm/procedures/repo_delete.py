@@ -20,6 +20,7 @@ from c8ydm.api.errors import InputError
 from c8ydm.api.models import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.repo_manage import count_base_versions
+from c8ydm.procedures.repo_validate import reject_blank
 from c8ydm.procedures.repository import (
     RepoKind,
     Version,
@@ -89,9 +90,8 @@ def plan_delete(
         raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
     if patch is not None and version is None:
         raise InputError("--patch needs --version (the patch's base version)")
-    for text, option in ((version, "--version"), (patch, "--patch")):
-        if text is not None and not text.strip():
-            raise InputError(f"{option} must not be empty or whitespace only")
+    reject_blank(version, "--version")
+    reject_blank(patch, "--patch")
     entry = resolve_entry(client, kind, value)
     assert entry.id is not None
     what = f"{kind.label} {entry.name!r} (id {entry.id})"

@@ -5,7 +5,6 @@ Deleting is in ``repo_delete``, downloading in ``repo_download``, adding in ``re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from c8ydm.api.errors import ConflictError, InputError
 from c8ydm.api.models import ManagedObject
 from c8ydm.api.query import Expr, Q, build
 from c8ydm.procedures.repo_steps import find_entry
+from c8ydm.procedures.repo_validate import reject_blank
 from c8ydm.procedures.repository import (
     RepoKind,
     Version,
@@ -26,13 +26,11 @@ from c8ydm.procedures.repository import (
 # One count request per listed entry (§3.1) is fine for modest lists; beyond this the count is left
 # out (None) rather than sending hundreds of requests for one listing.
 MAX_COUNTED_ENTRIES = 100
-_BLANK = re.compile(r"\s*")
 
 
 def _reject_blank(**values: str | None) -> None:
     for option, value in values.items():
-        if value is not None and _BLANK.fullmatch(value):
-            raise InputError(f"--{option.replace('_', '-')} must not be empty or whitespace only")
+        reject_blank(value, f"--{option.replace('_', '-')}")
 
 
 @dataclass
@@ -161,8 +159,12 @@ class EditRequest:
 
     def validate(self, kind: RepoKind) -> None:
         """InputError unless at least one valid change is asked for (before any request)."""
-        _reject_blank(name=self.name, description=self.description, device_type=self.device_type)
-        _reject_blank(software_type=self.software_type)
+        _reject_blank(
+            name=self.name,
+            description=self.description,
+            device_type=self.device_type,
+            software_type=self.software_type,
+        )
         if self.device_type is not None and self.clear_device_type:
             raise InputError("give --device-type or --no-device-type, not both")
         if self.software_type is not None and not kind.has_software_type:

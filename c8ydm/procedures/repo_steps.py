@@ -18,6 +18,7 @@ from c8ydm.api.errors import C8yError, ServerError, TransportError
 from c8ydm.api.models import Binary, ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.repository import RepoKind, payload
+from c8ydm.procedures.resolve import find_named
 
 T = TypeVar("T")
 # §2.1: the UI's global-configuration check; createdFrom is not in the spec but is sent anyway.
@@ -70,8 +71,7 @@ def reconciled(create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
 
 def find_entry(client: Client, kind: RepoKind, name: str) -> ManagedObject | None:
     """§3.3 entry lookup: ``$filter=((type eq '<entry type>') and (name eq '<name>'))``, exact match."""
-    query = build(Q.eq("type", kind.entry_type) & Q.eq("name", name))
-    matches = [mo for mo in client.inventory.list(query=query, page_size=100, limit=100) if mo.name == name]
+    matches = find_named(client, Q.eq("type", kind.entry_type), name)
     return matches[0] if len(matches) == 1 else None
 
 

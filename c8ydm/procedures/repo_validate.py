@@ -35,7 +35,8 @@ class AddRequest:
     if_exists: str = "fail"
 
 
-def _require(value: str | None, what: str) -> None:
+def reject_blank(value: str | None, what: str) -> None:
+    """InputError when a given ``value`` is empty or whitespace only (§3.8); None passes."""
     if value is not None and _BLANK.fullmatch(value):
         raise InputError(f"{what} must not be empty or whitespace only")
 
@@ -62,8 +63,8 @@ def check_upload_file(path: Path) -> int:
 def validate_add(request: AddRequest) -> None:
     """§3.8's checks, before any request: required fields, no blanks, exactly one source, the file."""
     kind = request.kind
-    _require(request.name, "the name")
-    _require(request.version, "--version")
+    reject_blank(request.name, "the name")
+    reject_blank(request.version, "--version")
     if request.patch is not None and not kind.has_patches:
         raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
     if request.software_type is not None and not kind.has_software_type:
@@ -75,7 +76,7 @@ def validate_add(request: AddRequest) -> None:
         (request.device_type, "--device-type"),
         (request.software_type, "--software-type"),
     ):
-        _require(value, option)
+        reject_blank(value, option)
     if (request.file is None) == (request.url is None):
         raise InputError("give exactly one of --file PATH or --url URL")
     if request.if_exists not in IF_EXISTS_CHOICES:

@@ -1,7 +1,8 @@
 """The firmware and software repositories: one model, two kinds (contract §2, §3, §4).
 
 Firmware and software differ only in their type names, in patches (firmware only) and in the
-top-level ``softwareType`` (software only); everything here is written once for both.
+top-level ``softwareType`` (software only); everything here is written once for both, including
+what a user names (``PackageSpec``: ``NAME@VERSION``) and the device-type check of an install.
 """
 
 from __future__ import annotations
@@ -165,3 +166,34 @@ def device_type_filter(entry: ManagedObject) -> str | None:
     if isinstance(value, dict) and value.get("type"):
         return str(value["type"])
     return None
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """What the user typed as ``NAME@VERSION``; ``version`` None means the newest base version."""
+
+    name: str
+    version: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PackageSpec:
+        """``NAME@VERSION`` or ``NAME`` (split at the last ``@``: names may contain one)."""
+        name, at, version = text.strip().rpartition("@")
+        if not at:
+            name, version = text.strip(), ""
+        if not name:
+            raise InputError(f"not NAME@VERSION: {text!r}", hint="e.g. --firmware linux-image@6.1.2")
+        if at and not version:
+            raise InputError(f"empty version in {text!r}", hint="leave out '@' for the newest version")
+        return cls(name, version or None)
+
+
+def check_device_type(kind: RepoKind, entry: ManagedObject, device: ManagedObject) -> None:
+    """Refuse an entry whose ``c8y_Filter.type`` names another device type (cli-surface.md, §2)."""
+    wanted = device_type_filter(entry)
+    if wanted is not None and wanted != device.type:
+        raise InputError(
+            f"{kind.label} {entry.name!r} is for devices of type {wanted!r}; "
+            f"device {device.name!r} has type {device.type!r}",
+            hint=f"list what fits with: c8ydm {kind.label} list --device-type {device.type}",
+        )

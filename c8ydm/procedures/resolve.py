@@ -18,8 +18,13 @@ from c8ydm.api.query import Expr, Q, build
 GROUP_TYPES = ("c8y_DeviceGroup", "c8y_DynamicGroup")
 
 
-def _exact(candidates: list[ManagedObject], name: str) -> list[ManagedObject]:
-    return [mo for mo in candidates if mo.name == name]
+def find_named(client: Client, scope: Expr, name: str) -> list[ManagedObject]:
+    """The objects within ``scope`` named exactly ``name`` (checked here: ``*`` cannot be escaped).
+
+    GET /inventory/managedObjects?query=$filter=((<scope>) and (name eq '<name>'))
+    """
+    query = build(filter=scope & Q.eq("name", name))
+    return [mo for mo in client.inventory.list(query=query, page_size=100, limit=100) if mo.name == name]
 
 
 def _by_id(client: Client, value: str, accept: Callable[[ManagedObject], bool]) -> ManagedObject | None:
@@ -52,8 +57,7 @@ def resolve_managed_object(
     found = _by_id(client, text, accept)
     if found is not None:
         return found
-    query = build(filter=scope & Q.eq("name", text))
-    matches = _exact(list(client.inventory.list(query=query, page_size=100, limit=100)), text)
+    matches = find_named(client, scope, text)
     if not matches:
         raise NotFoundError(f"{what} {text!r} not found", hint=hint)
     if len(matches) > 1:

@@ -25,9 +25,15 @@ from c8ydm.procedures.device_info import (
     installed_software,
     supported_operations,
 )
-from c8ydm.procedures.firmware_install import PackageSpec, check_device_type
 from c8ydm.procedures.origin import with_origin
-from c8ydm.procedures.repository import SOFTWARE, find_version, list_versions, resolve_entry
+from c8ydm.procedures.repository import (
+    SOFTWARE,
+    PackageSpec,
+    check_device_type,
+    find_version,
+    list_versions,
+    resolve_entry,
+)
 
 
 @dataclass
@@ -55,6 +61,13 @@ class SoftwarePlan:
     changes: list[SoftwareChange] = field(default_factory=list)
     unchanged: list[dict[str, Any]] = field(default_factory=list)
     body: dict[str, Any] | None = None
+
+
+def check_distinct_names(names: Sequence[str]) -> None:
+    """Refuse software named more than once in one change (InputError)."""
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise InputError(f"software named more than once: {', '.join(duplicates)}")
 
 
 def software_style(device: ManagedObject) -> str:
@@ -137,10 +150,7 @@ def plan_software_change(
 
     GET the installed software (§7.2), each entry and its versions; nothing is created.
     """
-    names = [spec.name for spec in install] + list(remove)
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise InputError(f"software named more than once: {', '.join(duplicates)}")
+    check_distinct_names([spec.name for spec in install] + list(remove))
     style = software_style(device)
     installed = installed_software(client, device)
     plan = SoftwarePlan(style)
@@ -163,4 +173,10 @@ def plan_software_change(
     return plan
 
 
-__all__ = ["SoftwareChange", "SoftwarePlan", "plan_software_change", "software_style"]
+__all__ = [
+    "SoftwareChange",
+    "SoftwarePlan",
+    "check_distinct_names",
+    "plan_software_change",
+    "software_style",
+]

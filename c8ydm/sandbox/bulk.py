@@ -36,6 +36,7 @@ from c8ydm.sandbox.devicecontrol import LOCK, create_operation, parse_time
 from c8ydm.sandbox.errors import C8yHTTPError, invalid_data, not_found
 from c8ydm.sandbox.paging import paged_response
 from c8ydm.sandbox.responses import base_url, created, flag, json_response, no_content, read_json, vendor
+from c8ydm.sandbox.store import format_time
 
 if TYPE_CHECKING:
     from c8ydm.sandbox.app import SandboxState
@@ -158,7 +159,10 @@ def run_due(state: SandboxState, bulk_id: str, now: datetime | None = None) -> d
         for _ in range(MAX_CREATIONS_PER_PASS):
             if done >= len(devices) or start + timedelta(seconds=ramp * done) > now:
                 break
-            _create_child(state, bulk_id, doc, str(devices[done]))
+            # §11.1: creationRamp is the time *between two creations*. When the scheduler runs late it
+            # catches up, but each child keeps its scheduled time, so children stay a ramp apart.
+            scheduled = format_time(start + timedelta(seconds=ramp * done))
+            _create_child(state, bulk_id, doc, str(devices[done]), scheduled)
             done += 1
         doc = store.get("bulkOperations", bulk_id) or doc  # progress changed with each child
         doc["_created"] = done
@@ -170,11 +174,13 @@ def run_due(state: SandboxState, bulk_id: str, now: datetime | None = None) -> d
         return start + timedelta(seconds=ramp * done)
 
 
-def _create_child(state: SandboxState, bulk_id: str, doc: dict[str, Any], device_id: str) -> None:
+def _create_child(
+    state: SandboxState, bulk_id: str, doc: dict[str, Any], device_id: str, scheduled: str
+) -> None:
     body = copy.deepcopy(doc["operationPrototype"])
     body["deviceId"] = device_id
     try:
-        create_operation(state, body, bulk_id=bulk_id, base=doc.get("_baseUrl"))
+        create_operation(state, body, bulk_id=bulk_id, base=doc.get("_baseUrl"), creation_time=scheduled)
     except C8yHTTPError:
         # The device was deleted after the targets were resolved: it is no longer counted.
         current = state.store.get("bulkOperations", bulk_id) or doc

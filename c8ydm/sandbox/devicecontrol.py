@@ -65,11 +65,17 @@ def parse_time(text: str, name: str = "date") -> datetime:
 
 # -- model ----------------------------------------------------------------------------------------
 def create_operation(
-    state: SandboxState, body: dict[str, Any], *, bulk_id: str | None = None, base: str | None = None
+    state: SandboxState,
+    body: dict[str, Any],
+    *,
+    bulk_id: str | None = None,
+    base: str | None = None,
+    creation_time: str | None = None,
 ) -> dict[str, Any]:
     """Store a new PENDING operation and tell the simulator; 422 without a known deviceId.
 
     `base` is the URL the request came through; the simulated device reports uploaded files under it.
+    `creation_time` is a bulk child's scheduled time (default: now).
     """
     store = state.store
     device_id = str(body.get("deviceId") or "")
@@ -78,7 +84,7 @@ def create_operation(
     if store.get("managedObjects", device_id) is None:
         raise invalid_data("devicecontrol", f"Cannot create an operation for the unknown device {device_id}")
     doc = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
-    doc.update(deviceId=device_id, creationTime=store.now(), status="PENDING")
+    doc.update(deviceId=device_id, creationTime=creation_time or store.now(), status="PENDING")
     if bulk_id is not None:
         doc["bulkOperationId"] = int(bulk_id)  # an integer in the spec's operation schema
     if base:

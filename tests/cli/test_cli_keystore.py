@@ -35,7 +35,8 @@ def test_login_with_a_keyring_that_hangs_is_cut_off_with_exit_2(
         result.stderr.splitlines()[0]
         == "Error: No usable system keyring: the keyring did not answer within 0.2 s."
     )
-    assert result.stderr.splitlines()[1].startswith("Hint: Without a keyring, pass the connection per run")
+    hint = result.stderr.splitlines()[1]
+    assert hint.startswith("Hint: Without a keyring nothing is saved: pass the connection with each run")
     assert not (isolated / "config").exists()
 
 

@@ -35,7 +35,7 @@ from c8ydm.procedures.bulk_prototypes import (
     firmware_prototype,
     software_prototype,
 )
-from c8ydm.procedures.firmware_install import PackageSpec
+from c8ydm.procedures.repository import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
 

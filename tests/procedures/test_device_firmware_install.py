@@ -28,7 +28,8 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.device_changes import install_on_device
-from c8ydm.procedures.firmware_install import PackageSpec, firmware_description, plan_firmware_install
+from c8ydm.procedures.firmware_install import firmware_description, plan_firmware_install
+from c8ydm.procedures.repository import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
 

@@ -27,7 +27,7 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.device_changes import install_on_device, remove_from_device
-from c8ydm.procedures.firmware_install import PackageSpec
+from c8ydm.procedures.repository import PackageSpec
 from c8ydm.procedures.software_change import plan_software_change
 
 __all__ = ["client", "router"]  # fixtures

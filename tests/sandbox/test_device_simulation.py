@@ -82,20 +82,16 @@ def state(tmp_path: Path) -> SandboxState:
     return sandbox_state
 
 
-def test_thousands_of_operations_finish_in_one_cheap_pass(state: SandboxState) -> None:
+def test_thousands_of_operations_finish_in_one_pass(state: SandboxState) -> None:
+    # How long such a pass takes is measured by benchmarks/sandbox_seed.py, not asserted here.
     simulator = Simulator(state)
     state.simulator = simulator
     devices = [d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d]
     for n in range(3000):
         devicecontrol.create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
-    started = time.perf_counter()
     simulator.tick(time.monotonic() + 10_000)  # far past both steps of every operation
-    assert time.perf_counter() - started < 5
     statuses = {op["status"] for op in state.store.iter("operations")}
     assert statuses == {"SUCCESSFUL"}
-    started = time.perf_counter()
-    simulator.tick()  # nothing is due: no rescan of the collection
-    assert time.perf_counter() - started < 0.05
 
 
 def test_stop_is_prompt_and_start_resumes_pending_work(state: SandboxState) -> None:
@@ -108,9 +104,9 @@ def test_stop_is_prompt_and_start_resumes_pending_work(state: SandboxState) -> N
         lambda: state.store.get("operations", op["id"])["status"] == "SUCCESSFUL",  # type: ignore[index]
         what="the resumed operation",
     )
-    started = time.perf_counter()
+    thread = simulator._thread
     simulator.stop()
-    assert time.perf_counter() - started < 1.0
+    assert thread is not None and not thread.is_alive()  # woken and joined, not left running
 
 
 def test_cancelled_operation_is_not_touched_by_its_device(state: SandboxState) -> None:

@@ -61,7 +61,7 @@ def wait_with_progress(
     """Wait for the operations with live status on stderr; raises for FAILED (11) and timeout (12)."""
     if client.dry_run:
         app.message(DRY_RUN_NOTE)
-        return [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
+        return wait_for_operations(client, operations)  # in a dry run: the operations as given
     try:
         with app.operation_progress() as live:
             return wait_for_operations(

@@ -203,8 +203,8 @@ def delete(app: App, label: str, name: str, *, version: str | None, patch: str |
     """Confirm (unless --yes or --dry-run), then delete in the plan's order."""
     from c8ydm.procedures.repo_delete import execute_delete, plan_delete
 
-    client = app.client()
-    plan = plan_delete(client, kind_for(label), name, version=version, patch=patch)
+    client, kind = app.client(), kind_for(label)
+    plan = plan_delete(client, kind, name, version=version, patch=patch)
     if app.options.dry_run:
         execute_delete(client, plan)
         return app.message("Dry run: nothing was deleted.")
@@ -213,7 +213,6 @@ def delete(app: App, label: str, name: str, *, version: str | None, patch: str |
         return app.render(plan.to_json(status="cancelled"))
     execute_delete(client, plan, on_deleted=app.message)
     document = plan.to_json(status="deleted")
-    kind = kind_for(label)
     flat = [
         {"id": mo.get("id"), "type": mo.get("type"), "name": mo.get("name"), "version": _version_of(kind, mo)}
         for mo in document["deleted"]

@@ -24,7 +24,7 @@ from c8ydm.procedures.bulk_status import (
     progress_summary,
     wait_for_bulk,
 )
-from c8ydm.procedures.firmware_install import PackageSpec
+from c8ydm.procedures.repository import PackageSpec
 from c8ydm.procedures.resolve import resolve_group
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.

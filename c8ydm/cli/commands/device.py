@@ -18,7 +18,7 @@ from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
 from c8ydm.procedures import device_info
 from c8ydm.procedures.device_changes import DeviceChanges, install_on_device, remove_from_device
-from c8ydm.procedures.firmware_install import PackageSpec
+from c8ydm.procedures.repository import PackageSpec
 from c8ydm.procedures.resolve import resolve_device
 
 group = new_group("""List and show devices; install and remove firmware and software.
