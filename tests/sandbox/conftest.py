@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from support.sandbox import SandboxInstance, sandbox_fixture, validated_client
+from c8y_api import CumulocityApi  # type: ignore[import-untyped]
+from device_support import requests_spec_hook
+from support.sandbox import SandboxInstance, SpecRecorder, sandbox_fixture, validated_client
 
 sandbox = sandbox_fixture(devices=5)
 
@@ -31,3 +33,18 @@ def anon_api(sandbox: SandboxInstance) -> Iterator[httpx.Client]:
     """No credentials."""
     with validated_client(sandbox, None) as client:
         yield client
+
+
+@pytest.fixture
+def c8y(sandbox: SandboxInstance) -> Iterator[CumulocityApi]:
+    """The official SDK connected to the sandbox; every response it gets is checked against the spec."""
+    api = CumulocityApi(
+        base_url=sandbox.url, tenant_id=sandbox.tenant, username=sandbox.user, password=sandbox.password
+    )
+    recorder = SpecRecorder()
+    api.session.hooks["response"].append(requests_spec_hook(recorder))
+    yield api
+    if recorder.failures:
+        pytest.fail(
+            "responses rejected by the official spec:\n" + "\n".join(recorder.failures), pytrace=False
+        )

@@ -4,28 +4,11 @@ sandbox, without c8ydm's client. Every response is validated against the officia
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timezone
 
-import pytest
 from c8y_api import CumulocityApi  # type: ignore[import-untyped]
 from c8y_api.model import BulkOperation, DeviceGroup, Operation  # type: ignore[import-untyped]
-from device_support import requests_spec_hook, wait_for
-from support.sandbox import SandboxInstance, SpecRecorder
-
-
-@pytest.fixture
-def c8y(sandbox: SandboxInstance) -> Iterator[CumulocityApi]:
-    api = CumulocityApi(
-        base_url=sandbox.url, tenant_id=sandbox.tenant, username=sandbox.user, password=sandbox.password
-    )
-    recorder = SpecRecorder()
-    api.session.hooks["response"].append(requests_spec_hook(recorder))
-    yield api
-    if recorder.failures:
-        pytest.fail(
-            "responses rejected by the official spec:\n" + "\n".join(recorder.failures), pytrace=False
-        )
+from device_support import wait_for
 
 
 def _device_id(c8y: CumulocityApi, name: str) -> str:

@@ -5,28 +5,12 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from c8y_api import CumulocityApi  # type: ignore[import-untyped]
 from c8y_api._base_api import UnauthorizedError  # type: ignore[import-untyped]
 from c8y_api.model import ManagedObject  # type: ignore[import-untyped]
-from device_support import requests_spec_hook
-from support.sandbox import SandboxInstance, SpecRecorder
-
-
-@pytest.fixture
-def c8y(sandbox: SandboxInstance) -> Iterator[CumulocityApi]:
-    api = CumulocityApi(
-        base_url=sandbox.url, tenant_id=sandbox.tenant, username=sandbox.user, password=sandbox.password
-    )
-    recorder = SpecRecorder()
-    api.session.hooks["response"].append(requests_spec_hook(recorder))
-    yield api
-    if recorder.failures:
-        pytest.fail(
-            "responses rejected by the official spec:\n" + "\n".join(recorder.failures), pytrace=False
-        )
+from support.sandbox import SandboxInstance
 
 
 def _kind() -> str:
