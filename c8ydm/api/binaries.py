@@ -91,6 +91,10 @@ class Binaries:
         )
         return Binary.model_validate(decode_json(response))
 
+    def url_of(self, binary: Binary) -> str:
+        """The URL a repository version points at: the binary's own ``self`` (§3.3 step 1), else built."""
+        return binary.self_url or f"{self._client.base_url}{PATH}/{path_segment(binary.id or '')}"
+
     def get(self, binary_id: str) -> Binary:
         """A binary's managed object: name, contentType, length. GET /inventory/managedObjects/{id}"""
         answer = self._client.get_json(f"/inventory/managedObjects/{path_segment(binary_id)}")

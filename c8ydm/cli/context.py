@@ -99,8 +99,11 @@ class App:
         return is_terminal(self.stdin)
 
     def confirm(self, message: str) -> bool:
-        """Ask "message [y/N]" on stderr. ``--yes`` answers yes; without a terminal it refuses."""
-        if self.options.yes:
+        """Ask "message [y/N]" on stderr. ``--yes`` answers yes; without a terminal it refuses.
+
+        A dry run changes nothing, so it needs no confirmation: it goes on to print the requests.
+        """
+        if self.options.yes or self.options.dry_run:
             return True
         if not self.is_interactive:
             from c8ydm.api.errors import InputError

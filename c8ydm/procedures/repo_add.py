@@ -138,7 +138,7 @@ def execute_add(
         url = request.url or ""
         if binary is not None:
             undo.binary_id = binary.id
-            url = binary.self_url or f"{client.base_url}/inventory/binaries/{binary.id}"
+            url = client.binaries.url_of(binary)
         entry = _save_entry(client, plan, extra, undo)
         assert entry.id is not None
         version = _create_version(client, plan, entry.id, url, extra)

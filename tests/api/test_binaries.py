@@ -154,3 +154,14 @@ def test_delete_and_list(client: Client, router: respx.MockRouter) -> None:
         "currentPage": "1",
         "withTotalPages": "true",
     }
+
+
+def test_url_of_a_binary_is_its_self_link_else_built_from_the_tenant() -> None:
+    from c8ydm.api.client import Client
+    from c8ydm.api.models import Binary
+
+    with Client("https://t100.example.com", None) as client:
+        linked = Binary.model_validate({"id": "7", "self": "https://t100.example.com/inventory/binaries/7"})
+        bare = Binary.model_validate({"id": "8"})
+        assert client.binaries.url_of(linked) == "https://t100.example.com/inventory/binaries/7"
+        assert client.binaries.url_of(bare) == "https://t100.example.com/inventory/binaries/8"

@@ -188,6 +188,12 @@ def test_confirmation_is_given_by_yes(cli: Callable[..., Run], probe: None) -> N
     assert (result.code, result.json()) == (0, {"confirmed": True})
 
 
+def test_dry_run_needs_no_confirmation_even_without_a_terminal(cli: Callable[..., Run], probe: None) -> None:
+    result = cli("confirming", "--dry-run", "-o", "json")
+
+    assert (result.code, result.json()) == (0, {"confirmed": True})
+
+
 def test_dry_run_prints_each_change_as_a_json_line_and_sends_none(
     cli: Callable[..., Run], probe: None, tenants: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
