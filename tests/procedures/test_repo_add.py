@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import respx
 from support.repo_mock import (
     BIN_URL,
     ENTRY_QUERY,
@@ -18,7 +16,6 @@ from support.repo_mock import (
     ScriptedTenant,
     add,
     entry_mo,
-    make_client,
     page,
     script_existing_firmware,
     script_new_firmware,
@@ -30,24 +27,6 @@ from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.procedures.repo_add import execute_add, plan_add
 from c8ydm.procedures.repo_validate import AddRequest
 from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
-
-
-@pytest.fixture
-def tenant(oas_router: respx.MockRouter) -> ScriptedTenant:
-    return ScriptedTenant(oas_router)
-
-
-@pytest.fixture
-def client(tenant: ScriptedTenant) -> Iterator[Client]:
-    with make_client() as api:
-        yield api
-
-
-@pytest.fixture
-def firmware_file(tmp_path: Path) -> Path:
-    path = tmp_path / "fw.bin"
-    path.write_bytes(b"hello")
-    return path
 
 
 def test_new_firmware_from_a_file_sends_the_four_steps_in_order(

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import respx
 from support.repo_mock import (
     BIN_URL,
     GLOBAL,
     MO_PATH,
     ScriptedTenant,
     add,
-    make_client,
     page,
     script_existing_firmware,
     script_new_firmware,
@@ -27,24 +24,6 @@ from c8ydm.procedures.repo_add import plan_add
 from c8ydm.procedures.repo_steps import GlobalFlags
 from c8ydm.procedures.repo_validate import AddRequest
 from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
-
-
-@pytest.fixture
-def tenant(oas_router: respx.MockRouter) -> ScriptedTenant:
-    return ScriptedTenant(oas_router)
-
-
-@pytest.fixture
-def client(tenant: ScriptedTenant) -> Iterator[Client]:
-    with make_client() as api:
-        yield api
-
-
-@pytest.fixture
-def firmware_file(tmp_path: Path) -> Path:
-    path = tmp_path / "fw.bin"
-    path.write_bytes(b"hello")
-    return path
 
 
 @pytest.mark.parametrize(

@@ -3,20 +3,17 @@ without a definitive answer is reconciled by a lookup instead of being re-sent (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import respx
 from support.repo_mock import (
     BASE_URL,
     MO_PATH,
     ScriptedTenant,
     binary_mo,
     entry_mo,
-    make_client,
     page,
     version_mo,
 )
@@ -40,17 +37,6 @@ LINK = ("POST", f"{MO_PATH}/12/childAdditions")
 DELETE_VERSION = ("DELETE", f"{MO_PATH}/12?forceCascade=true")
 DELETE_BINARY = ("DELETE", "/inventory/binaries/11")
 DELETE_ENTRY = ("DELETE", f"{MO_PATH}/10?forceCascade=true")
-
-
-@pytest.fixture
-def tenant(oas_router: respx.MockRouter) -> ScriptedTenant:
-    return ScriptedTenant(oas_router)
-
-
-@pytest.fixture
-def client(tenant: ScriptedTenant) -> Iterator[Client]:
-    with make_client() as api:
-        yield api
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import respx
-from support.repo_mock import BASE_URL, MO_PATH, ScriptedTenant, entry_mo, make_client, mo, page, version_mo
+from support.repo_mock import BASE_URL, MO_PATH, ScriptedTenant, entry_mo, mo, page, version_mo
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import AmbiguousNameError, ConflictError, InputError
@@ -23,17 +20,6 @@ from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
 COUNT_10 = "$filter=((not(has(c8y_Patch))) and (bygroupid(10))) $orderby=creationTime.date desc"
 ODD_NAME = "a'b[c] (x)"
 ODD_QUERY = "$filter=((type eq 'c8y_Firmware') and (name eq 'a''b\\[c\\] \\(x\\)'))"
-
-
-@pytest.fixture
-def tenant(oas_router: respx.MockRouter) -> ScriptedTenant:
-    return ScriptedTenant(oas_router)
-
-
-@pytest.fixture
-def client(tenant: ScriptedTenant) -> Iterator[Client]:
-    with make_client() as api:
-        yield api
 
 
 def test_list_query_is_the_ui_query_with_filters_anded_on() -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import respx
-from support.repo_mock import ScriptedTenant, make_client
+from support.repo_mock import ScriptedTenant
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
@@ -20,12 +19,6 @@ from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
 @pytest.fixture
 def tenant(oas_router: respx.MockRouter) -> ScriptedTenant:
     return ScriptedTenant(oas_router)  # no rules: any request would fail the test
-
-
-@pytest.fixture
-def client(tenant: ScriptedTenant) -> Iterator[Client]:
-    with make_client() as api:
-        yield api
 
 
 @pytest.fixture
