@@ -16,7 +16,7 @@ import httpx
 
 from c8ydm.api.errors import AuthenticationError, InputError
 from c8ydm.api.http_errors import error_from_response
-from c8ydm.api.models import LoginOption, LoginOptionType
+from c8ydm.api.models.tenant import LoginOption, LoginOptionType
 
 TOKEN_PATH = "/tenant/oauth/token"  # ★ the Go CLI's endpoint, answering {"access_token": ...}
 COOKIE_LOGIN_PATH = "/tenant/oauth"  # the SDK's endpoint, answering with an "authorization" cookie

@@ -18,7 +18,8 @@ from c8ydm.api.auth import (
 )
 from c8ydm.api.client import Client
 from c8ydm.api.errors import APIError, InputError
-from c8ydm.api.models import CurrentUser, LoginOptionType
+from c8ydm.api.models.tenant import LoginOptionType
+from c8ydm.api.models.users import CurrentUser
 
 
 @dataclass

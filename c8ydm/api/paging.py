@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel
 
-from c8ydm.api.models import PageStatistics
+from c8ydm.api.models.base import PageStatistics
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client

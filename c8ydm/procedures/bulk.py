@@ -22,7 +22,8 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import format_timestamp, parse_timestamp, utc_now
 from c8ydm.api.errors import InputError, NotFoundError, PermissionDeniedError
-from c8ydm.api.models import BulkOperation, ManagedObject
+from c8ydm.api.models.devicecontrol import BulkOperation
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.origin import resend_body, with_origin
 

@@ -19,7 +19,7 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import format_timestamp, parse_timestamp
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
-from c8ydm.api.models import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
+from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
 from c8ydm.api.polling import PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
 from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT

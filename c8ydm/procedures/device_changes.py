@@ -14,7 +14,8 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject, Operation
+from c8ydm.api.models.devicecontrol import Operation
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.firmware_install import plan_firmware_install
 from c8ydm.procedures.repository import PackageSpec
 from c8ydm.procedures.software_change import plan_software_change

@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from c8ydm.api.advanced_software import SERVICE_NAME
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject, Operation
+from c8ydm.api.models.devicecontrol import Operation
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.api.resources.advanced_software import SERVICE_NAME
 from c8ydm.procedures.resolve import resolve_group
 
 # §7.4: the software operation styles, in the order a device's support is checked.

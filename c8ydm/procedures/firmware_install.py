@@ -12,7 +12,7 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.device_info import FIRMWARE_OPERATION, supported_operations
 from c8ydm.procedures.origin import with_origin
 from c8ydm.procedures.repository import (

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from c8ydm.api.client import Client
-from c8ydm.api.models import Operation, OperationStatus
-from c8ydm.api.operations import DEFAULT_CANCEL_REASON
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus
+from c8ydm.api.resources.operations import DEFAULT_CANCEL_REASON
 
 CANCELLABLE = (OperationStatus.PENDING, OperationStatus.EXECUTING)
 

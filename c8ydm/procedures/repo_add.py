@@ -19,7 +19,7 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import utc_now
 from c8ydm.api.errors import C8yError, ConflictError, InputError, NotFoundError
-from c8ydm.api.models import Binary, ManagedObject
+from c8ydm.api.models.inventory import Binary, ManagedObject
 from c8ydm.api.transfer import ProgressCallback, guess_mime
 from c8ydm.procedures.repo_steps import (
     GlobalFlags,

@@ -17,7 +17,7 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.repo_manage import count_base_versions
 from c8ydm.procedures.repo_validate import reject_blank

@@ -11,7 +11,7 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import ConflictError, InputError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Expr, Q, build
 from c8ydm.procedures.repo_steps import find_entry
 from c8ydm.procedures.repo_validate import reject_blank

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import parse_timestamp
 from c8ydm.api.errors import C8yError, ServerError, TransportError
-from c8ydm.api.models import Binary, ManagedObject
+from c8ydm.api.models.inventory import Binary, ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.repository import RepoKind, payload
 from c8ydm.procedures.resolve import find_named

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.repository import RepoKind, device_type_filter
 
 IF_EXISTS_CHOICES = ("fail", "skip")

@@ -12,7 +12,7 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.resolve import resolve_managed_object
 

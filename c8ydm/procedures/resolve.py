@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import AmbiguousNameError, InputError, NotFoundError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Expr, Q, build
 
 # Device groups as the UI creates them; both can be bulk-operation targets (§11.1).

@@ -17,7 +17,7 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.device_info import (
     SOFTWARE_ITEM_KEYS,
     SOFTWARE_OPERATIONS,

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import OperationFailedError, WaitTimeoutError
-from c8ydm.api.models import Operation, OperationStatus
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus
 from c8ydm.api.polling import PollPolicy
 
 FEW_OPERATIONS = 10  # up to this many are polled one GET each; more through list queries (§1.12)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import respx
 
-from c8ydm.api.advanced_software import AdvancedSoftware
 from c8ydm.api.client import Client
+from c8ydm.api.resources.advanced_software import AdvancedSoftware
 
 APPS = "/application/applicationsByUser/admin"
 SOFTWARE = "/service/advanced-software-mgmt/software"

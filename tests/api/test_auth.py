@@ -22,7 +22,7 @@ from c8ydm.api.auth import (
 from c8ydm.api.client import Client
 from c8ydm.api.errors import AuthenticationError, InputError, TfaRequiredError
 from c8ydm.api.login import connect
-from c8ydm.api.models import LoginOption
+from c8ydm.api.models.tenant import LoginOption
 
 from .conftest import BASE_URL, PASSWORD, TENANT, USER
 

@@ -158,7 +158,7 @@ def test_delete_and_list(client: Client, router: respx.MockRouter) -> None:
 
 def test_url_of_a_binary_is_its_self_link_else_built_from_the_tenant() -> None:
     from c8ydm.api.client import Client
-    from c8ydm.api.models import Binary
+    from c8ydm.api.models.inventory import Binary
 
     with Client("https://t100.example.com", None) as client:
         linked = Binary.model_validate({"id": "7", "self": "https://t100.example.com/inventory/binaries/7"})

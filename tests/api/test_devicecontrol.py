@@ -11,7 +11,7 @@ import respx
 from c8ydm.api import conventions
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import BulkGeneralStatus, OperationStatus
+from c8ydm.api.models.devicecontrol import BulkGeneralStatus, OperationStatus
 
 OPS = "/devicecontrol/operations"
 BULK = "/devicecontrol/bulkoperations"

@@ -9,9 +9,9 @@ import respx
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.inventory import MANAGED_OBJECT_TYPE, REFERENCE_TYPE
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.api.resources.inventory import MANAGED_OBJECT_TYPE, REFERENCE_TYPE
 
 PATH = "/inventory/managedObjects"
 

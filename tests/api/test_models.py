@@ -7,17 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from c8ydm.api import conventions
-from c8ydm.api.models import (
-    Binary,
-    BulkGeneralStatus,
-    BulkOperation,
-    CurrentUser,
-    ManagedObject,
-    Operation,
-    OperationStatus,
-    PageStatistics,
-    User,
-)
+from c8ydm.api.models.base import PageStatistics
+from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, Operation, OperationStatus
+from c8ydm.api.models.inventory import Binary, ManagedObject
+from c8ydm.api.models.users import CurrentUser, User
 
 DEVICE = {
     "id": "4711",

@@ -8,7 +8,7 @@ import httpx
 import respx
 
 from c8ydm.api.client import Client
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.paging import count, iter_items
 
 from .conftest import BASE_URL

@@ -14,7 +14,7 @@ import pytest
 from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm import settings
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.cli.output import Output
 from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
 

@@ -19,7 +19,7 @@ from support import oas
 
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
-from c8ydm.api.models import ManagedObject
+from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.retry import RetryPolicy
 
 BASE_URL = "https://t100.example.com"

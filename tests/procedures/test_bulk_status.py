@@ -11,7 +11,7 @@ from device_fakes import BULK, OPS, client, page, router
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
-from c8ydm.api.models import BulkOperation
+from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.bulk_status import bulk_document, list_bulk, progress_line, status_filter, wait_for_bulk

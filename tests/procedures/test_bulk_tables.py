@@ -16,7 +16,7 @@ import pytest
 import respx
 from device_fakes import BASE_URL, BULK, ORIGIN, page, router
 
-from c8ydm.api.models import BulkOperation
+from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.cli.main import run
 from c8ydm.procedures.bulk_status import done_percent, operation_summary
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from c8ydm.api.client import Client
-from c8ydm.api.models import Operation, OperationStatus
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.context import App
 from c8ydm.cli.options import complete_names

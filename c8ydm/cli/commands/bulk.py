@@ -9,7 +9,7 @@ import typer
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import BulkOperation
+from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group

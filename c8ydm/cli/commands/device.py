@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from c8ydm.api.errors import InputError
-from c8ydm.api.models import OperationStatus
+from c8ydm.api.models.devicecontrol import OperationStatus
 from c8ydm.cli.commands._operations import (
     OPERATION_COLUMNS,
     DeviceArgument,

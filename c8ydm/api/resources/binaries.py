@@ -12,7 +12,7 @@ from c8ydm.api.client import decode_json
 from c8ydm.api.conventions import binary_id_from_url, mo_id_from_url, path_segment
 from c8ydm.api.hooks import bytes_description, file_description
 from c8ydm.api.http_errors import error_from_response, transport_error
-from c8ydm.api.models import Binary
+from c8ydm.api.models.inventory import Binary
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, iter_items
 from c8ydm.api.transfer import (
     DownloadProgress,

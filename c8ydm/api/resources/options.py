@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from c8ydm.api.conventions import path_segment
-from c8ydm.api.models import SystemOption
+from c8ydm.api.models.tenant import SystemOption
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client

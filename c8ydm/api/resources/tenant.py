@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from c8ydm.api.models import CurrentUser, LoginOption, Tenant
+from c8ydm.api.models.tenant import CurrentTenant, LoginOption
+from c8ydm.api.models.users import CurrentUser
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
 
 
-class TenantApi:
+class Tenant:
     """``client.tenant``: who and where we are."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def current(self) -> Tenant:
+    def current(self) -> CurrentTenant:
         """The current tenant; ``name`` is the tenant id. GET /tenant/currentTenant"""
-        return Tenant.model_validate(self._client.get_json("/tenant/currentTenant"))
+        return CurrentTenant.model_validate(self._client.get_json("/tenant/currentTenant"))
 
     def login_options(self, *, tenant_id: str | None = None) -> list[LoginOption]:
         """The login options offered (needs no authentication). GET /tenant/loginOptions"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from c8ydm.api.conventions import path_segment
-from c8ydm.api.models import ExternalId
+from c8ydm.api.models.inventory import ExternalId
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from c8ydm.api.conventions import EPOCH_TIMESTAMP, one_day_from_now, path_segment, timestamp_param
 from c8ydm.api.errors import InputError
-from c8ydm.api.model_base import as_body
-from c8ydm.api.models import Operation, OperationStatus
+from c8ydm.api.models.base import as_body
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, iter_items
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from c8ydm.api.conventions import path_segment
-from c8ydm.api.model_base import C8yModel, IdStr
+from c8ydm.api.models.base import C8yModel, IdStr
 from c8ydm.api.paging import MAX_PAGE_SIZE, iter_items
 
 if TYPE_CHECKING:

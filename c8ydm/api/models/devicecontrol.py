@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from c8ydm.api.model_base import C8yModel, IdStr
+from c8ydm.api.models.base import C8yModel, IdStr
 
 
 class OperationStatus(str, Enum):

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.api.conventions import path_segment
-from c8ydm.api.model_base import as_body
-from c8ydm.api.models import Group, GroupReference, User
+from c8ydm.api.models.base import as_body
+from c8ydm.api.models.users import Group, GroupReference, User
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, iter_items
 
 if TYPE_CHECKING:

@@ -6,17 +6,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from c8ydm.api.advanced_software import AdvancedSoftware
-    from c8ydm.api.binaries import Binaries
-    from c8ydm.api.bulk_operations import BulkOperations
     from c8ydm.api.client import Client
-    from c8ydm.api.events import Events
-    from c8ydm.api.identity import Identity
-    from c8ydm.api.inventory import Inventory
-    from c8ydm.api.operations import Operations
-    from c8ydm.api.options import Options
-    from c8ydm.api.tenant import TenantApi
-    from c8ydm.api.users import Users
+    from c8ydm.api.resources.advanced_software import AdvancedSoftware
+    from c8ydm.api.resources.binaries import Binaries
+    from c8ydm.api.resources.bulk_operations import BulkOperations
+    from c8ydm.api.resources.events import Events
+    from c8ydm.api.resources.identity import Identity
+    from c8ydm.api.resources.inventory import Inventory
+    from c8ydm.api.resources.operations import Operations
+    from c8ydm.api.resources.options import Options
+    from c8ydm.api.resources.tenant import Tenant
+    from c8ydm.api.resources.users import Users
 
 
 class Resources:
@@ -29,7 +29,7 @@ class Resources:
     def inventory(self) -> Inventory:
         """Managed objects and child links (``/inventory/managedObjects``)."""
 
-        from c8ydm.api.inventory import Inventory
+        from c8ydm.api.resources.inventory import Inventory
 
         return Inventory(self._as_client())
 
@@ -37,7 +37,7 @@ class Resources:
     def binaries(self) -> Binaries:
         """Stored files (``/inventory/binaries``)."""
 
-        from c8ydm.api.binaries import Binaries
+        from c8ydm.api.resources.binaries import Binaries
 
         return Binaries(self._as_client())
 
@@ -45,7 +45,7 @@ class Resources:
     def operations(self) -> Operations:
         """Device operations (``/devicecontrol/operations``)."""
 
-        from c8ydm.api.operations import Operations
+        from c8ydm.api.resources.operations import Operations
 
         return Operations(self._as_client())
 
@@ -53,7 +53,7 @@ class Resources:
     def bulk_operations(self) -> BulkOperations:
         """Bulk operations (``/devicecontrol/bulkoperations``)."""
 
-        from c8ydm.api.bulk_operations import BulkOperations
+        from c8ydm.api.resources.bulk_operations import BulkOperations
 
         return BulkOperations(self._as_client())
 
@@ -61,7 +61,7 @@ class Resources:
     def events(self) -> Events:
         """Events and event binaries (``/event/events``)."""
 
-        from c8ydm.api.events import Events
+        from c8ydm.api.resources.events import Events
 
         return Events(self._as_client())
 
@@ -69,23 +69,23 @@ class Resources:
     def users(self) -> Users:
         """Users, groups, membership (``/user/{tenant}/...``)."""
 
-        from c8ydm.api.users import Users
+        from c8ydm.api.resources.users import Users
 
         return Users(self._as_client())
 
     @cached_property
-    def tenant(self) -> TenantApi:
+    def tenant(self) -> Tenant:
         """Current tenant, login options, current user."""
 
-        from c8ydm.api.tenant import TenantApi
+        from c8ydm.api.resources.tenant import Tenant
 
-        return TenantApi(self._as_client())
+        return Tenant(self._as_client())
 
     @cached_property
     def identity(self) -> Identity:
         """External ids (``/identity``)."""
 
-        from c8ydm.api.identity import Identity
+        from c8ydm.api.resources.identity import Identity
 
         return Identity(self._as_client())
 
@@ -93,7 +93,7 @@ class Resources:
     def options(self) -> Options:
         """Tenant system options (``/tenant/system/options``)."""
 
-        from c8ydm.api.options import Options
+        from c8ydm.api.resources.options import Options
 
         return Options(self._as_client())
 
@@ -101,6 +101,6 @@ class Resources:
     def advanced_software(self) -> AdvancedSoftware:
         """Advanced software management (``/service/advanced-software-mgmt``) and whether the user has it."""
 
-        from c8ydm.api.advanced_software import AdvancedSoftware
+        from c8ydm.api.resources.advanced_software import AdvancedSoftware
 
         return AdvancedSoftware(self._as_client())

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from c8ydm.api.conventions import path_segment
 from c8ydm.api.errors import InputError
-from c8ydm.api.model_base import as_body
-from c8ydm.api.models import DeviceUser, ManagedObject, ManagedObjectReference
+from c8ydm.api.models.base import as_body
+from c8ydm.api.models.inventory import DeviceUser, ManagedObject, ManagedObjectReference
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, count_elements, iter_items
 from c8ydm.api.query import Expr, build
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 def _id_to_str(value: Any) -> Any:
@@ -39,3 +39,20 @@ def as_body(value: C8yModel | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(value, C8yModel):
         return value.to_body()
     return dict(value)
+
+
+class PageStatistics(C8yModel):
+    """A collection page's ``statistics``; totals are null for users restricted by inventory roles."""
+
+    current_page: int | None = Field(default=None, alias="currentPage")
+    page_size: int | None = Field(default=None, alias="pageSize")
+    total_pages: int | None = Field(default=None, alias="totalPages")
+    total_elements: int | None = Field(default=None, alias="totalElements")
+
+
+class ObjectRef(C8yModel):
+    """A reference to another object: ``{"id", "name", "self"}``."""
+
+    id: IdStr | None = None
+    name: str | None = None
+    self_url: str | None = Field(default=None, alias="self")

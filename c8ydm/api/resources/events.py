@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from c8ydm.api.client import decode_json
 from c8ydm.api.conventions import EPOCH_TIMESTAMP, one_day_from_now, path_segment, timestamp_param
 from c8ydm.api.hooks import file_description
-from c8ydm.api.model_base import as_body
-from c8ydm.api.models import Event
+from c8ydm.api.models.base import as_body
+from c8ydm.api.models.events import Event
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, iter_items
 from c8ydm.api.transfer import DownloadProgress, MultipartUpload, ProgressCallback, guess_mime, stream_to_file
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from c8ydm.api.conventions import path_segment, timestamp_param
 from c8ydm.api.errors import InputError
-from c8ydm.api.model_base import as_body
-from c8ydm.api.models import BulkGeneralStatus, BulkOperation
+from c8ydm.api.models.base import as_body
+from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, iter_items
 
 if TYPE_CHECKING:
