@@ -18,6 +18,7 @@ from c8ydm.cli.output import Column, Output, is_terminal
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
+    from c8ydm.cli.views.base import View
     from c8ydm.settings import Connection
 
 
@@ -85,6 +86,17 @@ class App:
     def render(self, data: Any, columns: Sequence[Column] | None = None) -> None:
         """Print the command's result on stdout in the chosen format (see Output.render)."""
         self.out.render(data, columns=columns)
+
+    def show(self, view: View) -> None:
+        """Print a result's view: the document as json/jsonl, its rows and columns as table/csv."""
+        if self.output_format in ("json", "jsonl"):
+            self.out.render(view.document)
+            return
+        if self.output_format == "table" and view.card is not None:
+            self.out.render(dict(view.card))
+            if view.rows_key is None:
+                return
+        self.out.render(view.rows(), columns=view.columns)
 
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""
