@@ -88,15 +88,17 @@ class App:
         self.out.render(data, columns=columns)
 
     def show(self, view: View) -> None:
-        """Print a result's view: the document as json/jsonl, its rows and columns as table/csv."""
+        """Print a result's view: the document as json/jsonl, its rows as csv, card and rows as a table."""
         if self.output_format in ("json", "jsonl"):
             self.out.render(view.document)
-            return
-        if self.output_format == "table" and view.card is not None:
-            self.out.render(dict(view.card))
-            if view.rows_key is None:
-                return
-        self.out.render(view.rows(), columns=view.columns)
+        elif self.output_format == "csv":
+            self.out.render(view.csv_rows(), columns=view.columns)
+        else:
+            if view.card is not None:
+                self.out.render(dict(view.card))
+            table = view.table()
+            if table is not None:
+                self.out.render(table[0], columns=table[1])
 
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""

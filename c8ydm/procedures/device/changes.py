@@ -16,9 +16,9 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.procedures.firmware_install import plan_firmware_install
-from c8ydm.procedures.repository import PackageSpec
-from c8ydm.procedures.software_change import plan_software_change
+from c8ydm.procedures.device.firmware import plan_firmware_install
+from c8ydm.procedures.device.software import plan_software_change
+from c8ydm.procedures.repository.versions import PackageSpec
 
 
 @dataclass
@@ -28,14 +28,6 @@ class DeviceChanges:
     device: ManagedObject
     operations: list[Operation] = field(default_factory=list)
     unchanged: list[dict[str, Any]] = field(default_factory=list)
-
-    def document(self) -> dict[str, Any]:
-        """As JSON: the device, the operations in Cumulocity's names, the unchanged software."""
-        return {
-            "device": {"id": self.device.id, "name": self.device.name, "type": self.device.type},
-            "operations": [operation.to_body() for operation in self.operations],
-            "unchanged": self.unchanged,
-        }
 
 
 def install_on_device(

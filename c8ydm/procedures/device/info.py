@@ -141,23 +141,27 @@ def _has_software(device: ManagedObject) -> bool:
     )
 
 
-def describe_device(client: Client, device: ManagedObject) -> dict[str, Any]:
-    """A device's firmware and software with their last operations, in Cumulocity's field names."""
+@dataclass
+class DeviceDetails:
+    """A device with its firmware and software and the last operation of each (§6, §7)."""
+
+    device: ManagedObject
+    last_firmware_operation: Operation | None = None
+    software: InstalledSoftware = field(default_factory=lambda: InstalledSoftware(None))
+    last_software_operation: Operation | None = None
+
+
+def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
+    """A device's firmware and software with their last operations.
+
+    GET /devicecontrol/operations?deviceId=<id>&fragmentType=<X>&…&revert=true&pageSize=1 (each
+    area's last operation), and the installed software (§7.2).
+    """
     assert device.id is not None
-    body = device.to_body()
-    document: dict[str, Any] = {key: body.get(key) for key in ("id", "name", "type")}
-    document["c8y_SupportedOperations"] = supported_operations(device)
-    if device.supported_software_types is not None:
-        document["c8y_SupportedSoftwareTypes"] = device.supported_software_types
-    document["c8y_Firmware"] = body.get(FIRMWARE_OPERATION)
-    firmware_op = client.operations.latest(device.id, FIRMWARE_OPERATION) if _has_firmware(device) else None
-    document["lastFirmwareOperation"] = firmware_op.to_body() if firmware_op else None
+    details = DeviceDetails(device)
+    if _has_firmware(device):
+        details.last_firmware_operation = client.operations.latest(device.id, FIRMWARE_OPERATION)
     if _has_software(device):
-        software = installed_software(client, device)
-        software_op = last_software_operation(client, device.id)
-    else:
-        software, software_op = InstalledSoftware(None), None
-    document["softwareSource"] = software.source
-    document["software"] = software.items
-    document["lastSoftwareOperation"] = software_op.to_body() if software_op else None
-    return document
+        details.software = installed_software(client, device)
+        details.last_software_operation = last_software_operation(client, device.id)
+    return details

@@ -1,4 +1,5 @@
-"""The building blocks of adding to a repository: the c8y_Global check, reconciling lookups, undo.
+"""The building blocks of writing to a repository: the c8y_Global check, reconciling creates, the
+upload and the link of a binary, and undoing what a failed run created (contract §1.11, §2.1, §3.3).
 
 Rule 14(d): a POST that creates something is never retried blindly. When one fails without a
 definitive answer (no response, or a 5xx that may have come from a gateway after the tenant acted),
@@ -10,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from c8ydm.api.client import Client
-from c8ydm.api.conventions import parse_timestamp
+from c8ydm.api.conventions import parse_timestamp, utc_now
 from c8ydm.api.errors import C8yError, ServerError, TransportError
-from c8ydm.api.models.inventory import Binary, ManagedObject
-from c8ydm.api.query import Q, build
-from c8ydm.procedures.repository import RepoKind, payload
-from c8ydm.procedures.resolve import find_named
+from c8ydm.api.models.inventory import Binary
+from c8ydm.api.transfer import ProgressCallback, guess_mime
 
 T = TypeVar("T")
 # §2.1: the UI's global-configuration check; createdFrom is not in the spec but is sent anyway.
@@ -50,9 +50,9 @@ class GlobalFlags:
             self._cache[flag] = not is_off
         return self._cache[flag]
 
-    def fragments(self, flag: str) -> dict[str, Any]:
-        """``{"c8y_Global": {}}`` or ``{}``, to merge into a body or an upload's ``object`` part."""
-        return dict(GLOBAL_FRAGMENT) if self.is_global(flag) else {}
+    def fragments(self, flag: str | None) -> dict[str, Any]:
+        """``{"c8y_Global": {}}`` or ``{}`` (also for a kind without a flag), to merge into a body."""
+        return dict(GLOBAL_FRAGMENT) if flag is not None and self.is_global(flag) else {}
 
 
 def reconciled(create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
@@ -67,36 +67,6 @@ def reconciled(create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
         if found is None:
             raise error from None
         return found
-
-
-def find_entry(client: Client, kind: RepoKind, name: str) -> ManagedObject | None:
-    """§3.3 entry lookup: ``$filter=((type eq '<entry type>') and (name eq '<name>'))``, exact match."""
-    matches = find_named(client, Q.eq("type", kind.entry_type), name)
-    return matches[0] if len(matches) == 1 else None
-
-
-def find_version_mo(
-    client: Client, kind: RepoKind, entry_id: str, version: str, dependency: str | None
-) -> ManagedObject | None:
-    """§3.3 version lookup (the Go CLI's), with ``c8y_Patch.dependency`` in place of
-    ``not(has(c8y_Patch))`` for a patch; checked client-side because ``*`` cannot be escaped."""
-    patch_clause = (
-        Q.not_(Q.has("c8y_Patch")) if dependency is None else Q.eq("c8y_Patch.dependency", dependency)
-    )
-    query = build(
-        Q.and_(
-            Q.eq("type", kind.version_type),
-            patch_clause,
-            Q.eq(f"{kind.fragment}.version", version),
-            Q.bygroupid(entry_id),
-        )
-    )
-    for mo in client.inventory.list(query=query, page_size=100, limit=100):
-        patch = mo.fragment("c8y_Patch")
-        found_dependency = patch.get("dependency") if isinstance(patch, dict) else None
-        if payload(mo, kind).get("version") == version and found_dependency == dependency:
-            return mo
-    return None
 
 
 def find_uploaded_binary(client: Client, name: str, mime: str, started: datetime) -> Binary | None:
@@ -114,6 +84,31 @@ def find_uploaded_binary(client: Client, name: str, mime: str, started: datetime
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None:
+    if on_bytes is None:
+        return None
+    last = [0]
+
+    def progress(sent: int, total: int) -> None:
+        if sent > last[0]:
+            on_bytes(sent - last[0])
+        last[0] = sent  # a replayed body starts again at 0
+
+    return progress
+
+
+def upload(
+    client: Client, path: Path, extra: dict[str, Any], on_bytes: Callable[[int], None] | None
+) -> Binary:
+    """§1.11: POST /inventory/binaries with ``object`` {"name","type"[,"c8y_Global"]}; reconciled."""
+    now = utc_now()
+    started = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the tenant keeps milliseconds
+    return reconciled(
+        lambda: client.binaries.upload(path, fragments=extra, on_progress=_progress(on_bytes)),
+        lambda: find_uploaded_binary(client, path.name, guess_mime(path.name), started),
+    )
+
+
 def is_linked(client: Client, parent_id: str, child_id: str) -> bool:
     """Whether ``child_id`` is a child addition of ``parent_id``.
 
@@ -123,20 +118,31 @@ def is_linked(client: Client, parent_id: str, child_id: str) -> bool:
     return any(child.id == child_id for child in children)
 
 
+def link_binary(client: Client, parent_id: str, binary_id: str) -> None:
+    """§3.3 step 4 / §5.1 step 4: POST …/{parent}/childAdditions (managedObjectReference media type)
+    ``{"managedObject":{"id"}}``; a lost answer is reconciled by reading the parent's children."""
+
+    def link() -> bool:
+        client.inventory.link_child(parent_id, binary_id)
+        return True
+
+    reconciled(link, lambda: is_linked(client, parent_id, binary_id) or None)
+
+
 @dataclass
 class Undo:
     """What this run created, removed again in reverse order on failure (§3.3 ★ compensation).
 
-    The version goes first (``forceCascade`` also removes a binary linked under it), then a binary
-    that is not linked, then an entry this run created. A failed removal is reported, not raised:
-    the original error is what the user needs to see.
+    The version goes first (``forceCascade`` also removes a binary linked under it), then the binary
+    unless it went with the version, then an entry this run created. A failed removal is reported,
+    not raised: the original error is what the user needs to see.
     """
 
     client: Client
     report: Callable[[str], None] | None = None
     version_id: str | None = None
     binary_id: str | None = None
-    is_binary_linked: bool = False
+    is_binary_linked: bool = False  # linked under the version (versioned kinds)
     entry_id: str | None = None
     left_behind: list[str] = field(default_factory=list)
 
@@ -150,6 +156,12 @@ class Undo:
         if not (self.is_binary_linked and is_version_gone):
             self._remove(self.binary_id, "binary", self.client.binaries.delete)
         self._remove(self.entry_id, "entry", lambda i: self.client.inventory.delete(i, force_cascade=True))
+
+    def explain(self, error: BaseException) -> None:
+        """Add what could not be removed to the hint of ``error`` (a C8yError)."""
+        if self.left_behind and isinstance(error, C8yError):
+            left = ", ".join(self.left_behind)
+            error.hint = f"{error.hint + ' ' if error.hint else ''}Left behind (remove by hand): {left}."
 
     def _remove(self, object_id: str | None, what: str, delete: Callable[[str], None]) -> bool:
         if object_id is None:

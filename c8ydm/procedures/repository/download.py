@@ -1,4 +1,4 @@
-"""Download a firmware or software version's file (contract §3.7, §1.1, §1.11).
+"""Download a repository file: a version's or patch's, or a single-level entry's (contract §3.7, §5, §1.1).
 
 An internal URL (``…/inventory/binaries/<id>``) is read through the tenant: first the binary's
 managed object for its name, then its content, streamed to disk. Any other URL is fetched without
@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.api.transfer import CHUNK_BYTES, DownloadProgress
-from c8ydm.procedures.repository import RepoKind, find_patch, find_version, list_versions, resolve_entry
+from c8ydm.procedures.repository.kinds import RepoKind
+from c8ydm.procedures.repository.lookup import resolve_entry
+from c8ydm.procedures.repository.versions import find_patch, find_version, list_versions
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,8 @@ class DownloadResult:
     size: int
     sha256: str
     url: str
-    version: str
+    version: str | None  # None for a single-level entry
     patch: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"path", "size", "sha256", "url", "version"[, "patch"]}``."""
-        data: dict[str, Any] = {
-            "path": str(self.path),
-            "size": self.size,
-            "sha256": self.sha256,
-            "url": self.url,
-            "version": self.version,
-        }
-        return {**data, "patch": self.patch} if self.patch is not None else data
 
 
 def _safe_file_name(name: str | None) -> str | None:
@@ -73,41 +63,53 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download_version(
+def download_file(
     client: Client,
     kind: RepoKind,
     value: str,
     *,
-    version: str,
+    version: str | None = None,
     patch: str | None = None,
     to: Path | None = None,
     overwrite: bool = False,
     on_progress: DownloadProgress | None = None,
 ) -> DownloadResult:
-    """Download a version's (or patch's) file; streamed, never held in memory.
+    """Download a version's (or patch's, or a single-level entry's) file; streamed, never in memory.
 
     GET /inventory/managedObjects/<binId>, then GET /inventory/binaries/<binId> (Accept: */*);
     or GET <external url> without credentials.
     """
-    if not version.strip() or (patch is not None and not patch.strip()):
-        raise InputError("--version and --patch must not be empty or whitespace only")
-    if patch is not None and not kind.has_patches:
-        raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
+    _check_choice(kind, version, patch)
     entry = resolve_entry(client, kind, value)
-    chosen = find_version(list_versions(client, kind, entry), kind, entry, version)
-    if patch is not None:
-        chosen = find_patch(chosen, kind, entry, patch)
-    url = chosen.url
+    if kind.versions is None:
+        url, label = str(entry.fragment("url") or ""), str(entry.name)
+    else:
+        chosen = find_version(list_versions(client, kind, entry), kind, entry, version)
+        if patch is not None:
+            chosen = find_patch(chosen, kind, entry, patch)
+        url, label = chosen.url, f"{entry.name}-{chosen.version}"
+        if not url:
+            raise NotFoundError(
+                f"{kind.label} {entry.name!r} version {chosen.version!r} has no file (provided by the device)"
+            )
     if not url:
-        raise NotFoundError(
-            f"{kind.label} {entry.name!r} version {chosen.version!r} has no file (provided by the device)"
-        )
+        raise NotFoundError(f"{kind.label} {entry.name!r} has no file")
     binary_id = mo_id_from_url(url)
     if binary_id is not None:
         name = _safe_file_name(client.binaries.get(binary_id).name)
     else:
         name = _safe_file_name(unquote(urlsplit(url).path))
-    fallback = _safe_file_name(f"{entry.name}-{chosen.version}") or "download"
-    dest = destination(to, name or fallback, overwrite=overwrite)
+    dest = destination(to, name or _safe_file_name(label) or "download", overwrite=overwrite)
     client.binaries.download_url(url, dest, on_progress=on_progress)
     return DownloadResult(dest, dest.stat().st_size, sha256_of(dest), url, version, patch)
+
+
+def _check_choice(kind: RepoKind, version: str | None, patch: str | None) -> None:
+    if kind.versions is None:
+        if version is not None or patch is not None:
+            raise InputError(f"{kind.label} entries have no versions")
+        return
+    if version is None or not version.strip() or (patch is not None and not patch.strip()):
+        raise InputError("--version and --patch must not be empty or whitespace only")
+    if patch is not None and not kind.has_patches:
+        raise InputError(f"{kind.label} has no patches: --patch is for firmware only")

@@ -12,17 +12,13 @@ operation where some devices failed and others succeeded is a PartialFailureErro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable, Iterator
 
 from c8ydm.api.client import Client
-from c8ydm.api.conventions import format_timestamp, parse_timestamp
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
 from c8ydm.api.polling import PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
-from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT
 
 # §11.4: the UI's status filter groups and the generalStatus values each one sends.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -58,71 +54,12 @@ def list_bulk(
     return client.bulk_operations.list(general_status=status_filter(status), with_deleted=True, limit=limit)
 
 
-def _status_text(value: BulkGeneralStatus | str | None) -> str | None:
-    return value.value if isinstance(value, BulkGeneralStatus) else value
-
-
-def bulk_document(bulk: BulkOperation) -> dict[str, Any]:
-    """The bulk operation in Cumulocity's names, ``generalStatus`` normalised, plus its progress."""
-    document = bulk.to_body()
-    normalised = _status_text(bulk.normalized_general_status)
-    if bulk.general_status is not None and normalised != bulk.general_status:
-        document["generalStatusRaw"] = bulk.general_status
-    document["generalStatus"] = normalised
-    progress = bulk.progress or BulkProgress()
-    document["doneFraction"] = round(progress.done_fraction, 4)
-    document["allCreated"] = progress.all_created and progress.total > 0
-    if bulk.start_date and bulk.creation_ramp is not None:
-        start = parse_timestamp(bulk.start_date)
-        finish = start + timedelta(seconds=bulk.creation_ramp * progress.total)
-        document["estimatedFinish"] = format_timestamp(finish)
-    return document
-
-
 def progress_line(bulk: BulkOperation) -> str:
     """``EXECUTING 3/10 done, 1 failed``: one line for people."""
     progress = bulk.progress or BulkProgress()
     done = progress.successful + progress.failed
     failed = f", {progress.failed} failed" if progress.failed else ""
-    return f"{_status_text(bulk.normalized_general_status)} {done}/{progress.total} done{failed}"
-
-
-def done_percent(bulk: BulkOperation) -> int:
-    """The done fraction in whole percent, rounded down: 100 only once every device is done."""
-    progress = bulk.progress or BulkProgress()
-    return (progress.successful + progress.failed) * 100 // progress.total if progress.total else 0
-
-
-def progress_summary(bulk: BulkOperation) -> str:
-    """``3/10 done (30%) — 2 successful, 1 failed, 4 executing, 3 pending``: the counts for people."""
-    p = bulk.progress or BulkProgress()
-    counts = f"{p.successful} successful, {p.failed} failed, {p.executing} executing, {p.pending} pending"
-    return f"{p.successful + p.failed}/{p.total} done ({done_percent(bulk)}%) — {counts}"
-
-
-def _fragment_summary(name: str, value: dict[str, Any] | list[Any]) -> str:
-    """``c8y_Firmware fw 1.0``, ``c8y_SoftwareUpdate nginx 1.24.0 (+1 other)`` or the name alone."""
-    items = value if isinstance(value, list) else [value]
-    first = items[0] if items and isinstance(items[0], Mapping) else {}
-    package = " ".join(str(first[key]) for key in ("name", "version") if first.get(key))
-    if not package:
-        return name
-    others = len(items) - 1
-    return f"{name} {package}" + (f" (+{others} other{'s' if others > 1 else ''})" if others else "")
-
-
-def operation_summary(prototype: Mapping[str, Any] | None) -> str:
-    """The operation fragments of a prototype (objects or lists; not the description or the marker)."""
-    return ", ".join(
-        _fragment_summary(name, value)
-        for name, value in (prototype or {}).items()
-        if name not in ("description", ORIGIN_FRAGMENT) and isinstance(value, (dict, list))
-    )
-
-
-def _is_finished(bulk: BulkOperation) -> bool:
-    status = bulk.normalized_general_status
-    return isinstance(status, BulkGeneralStatus) and status.is_terminal
+    return f"{bulk.general_status_text} {done}/{progress.total} done{failed}"
 
 
 def _failure(client: Client, bulk_id: str, bulk: BulkOperation) -> OperationFailedError:
@@ -171,7 +108,7 @@ def wait_for_bulk(
         bulk = client.bulk_operations.get(bulk_id)
         if on_progress is not None:
             on_progress(bulk)
-        if _is_finished(bulk):
+        if bulk.is_finished:
             break
         if not run.pause():
             raise WaitTimeoutError(
@@ -186,12 +123,8 @@ def wait_for_bulk(
 
 __all__ = [
     "STATUS_GROUPS",
-    "bulk_document",
-    "done_percent",
     "list_bulk",
-    "operation_summary",
     "progress_line",
-    "progress_summary",
     "status_filter",
     "wait_for_bulk",
 ]

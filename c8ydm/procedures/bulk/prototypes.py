@@ -1,4 +1,4 @@
-"""Bulk prototypes straight from the repositories: the UI's firmware and software ones (contract §11.3).
+"""Bulk operation prototypes: a copy of an operation, or the UI's firmware and software ones (§11.3).
 
 ★ The UI's prototypes exactly, plus ``c8ydm_Origin`` (14(f)):
 - firmware: ``{"description": "Update firmware to: <name> (version: <v>).", "c8y_Firmware": {…}}``,
@@ -20,18 +20,12 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.procedures.firmware_install import firmware_fragment
-from c8ydm.procedures.origin import with_origin
-from c8ydm.procedures.repository import (
-    FIRMWARE,
-    SOFTWARE,
-    PackageSpec,
-    device_type_filter,
-    find_version,
-    list_versions,
-    resolve_entry,
-)
-from c8ydm.procedures.software_change import check_distinct_names
+from c8ydm.procedures.device.firmware import firmware_fragment
+from c8ydm.procedures.device.software import check_distinct_names
+from c8ydm.procedures.origin import resend_body, with_origin
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
+from c8ydm.procedures.repository.lookup import resolve_entry
+from c8ydm.procedures.repository.versions import PackageSpec, find_version, list_versions
 
 
 @dataclass
@@ -40,6 +34,18 @@ class Prototype:
 
     body: dict[str, Any]
     device_types: dict[str, str] = field(default_factory=dict)
+
+
+def prototype_from_operation(
+    client: Client, operation_id: str, *, run_id: str | None = None
+) -> dict[str, Any]:
+    """The prototype of a bulk operation copied from an existing operation (§11.3, §10 "Re-send").
+
+    GET /devicecontrol/operations/{id}
+    """
+    body = client.operations.get(operation_id).to_body()
+    body.pop("deviceId", None)  # §11.1: the prototype is the operation body without deviceId
+    return resend_body(body, run_id)
 
 
 def firmware_bulk_description(name: str, version: str) -> str:
@@ -68,7 +74,7 @@ def firmware_prototype(
         "description": firmware_bulk_description(str(firmware["name"]), str(firmware["version"])),
         "c8y_Firmware": firmware,
     }
-    wanted = device_type_filter(entry)
+    wanted = FIRMWARE.device_type_of(entry)
     return Prototype(with_origin(body, run_id), {str(firmware["name"]): wanted} if wanted else {})
 
 
@@ -90,7 +96,7 @@ def software_prototype(
         version = find_version(list_versions(client, SOFTWARE, entry), SOFTWARE, entry, spec.version)
         name = str(entry.name or spec.name)
         items.append({"name": name, "version": version.version, "url": version.url, "action": "install"})
-        wanted = device_type_filter(entry)
+        wanted = SOFTWARE.device_type_of(entry)
         if wanted:
             device_types[name] = wanted
     body = {"description": software_bulk_description(items), "c8y_SoftwareUpdate": items}
@@ -114,6 +120,7 @@ __all__ = [
     "check_target_types",
     "firmware_bulk_description",
     "firmware_prototype",
+    "prototype_from_operation",
     "software_bulk_description",
     "software_prototype",
 ]

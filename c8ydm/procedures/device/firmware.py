@@ -13,17 +13,12 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.procedures.device_info import FIRMWARE_OPERATION, supported_operations
+from c8ydm.procedures.device.info import FIRMWARE_OPERATION, supported_operations
 from c8ydm.procedures.origin import with_origin
-from c8ydm.procedures.repository import (
-    FIRMWARE,
-    PackageSpec,
-    check_device_type,
-    find_patch,
-    find_version,
-    list_versions,
-    resolve_entry,
-)
+from c8ydm.procedures.repository.checks import check_device_type
+from c8ydm.procedures.repository.kinds import FIRMWARE
+from c8ydm.procedures.repository.lookup import resolve_entry
+from c8ydm.procedures.repository.versions import PackageSpec, find_patch, find_version, list_versions
 
 
 def firmware_description(name: str, version: str) -> str:

@@ -26,10 +26,6 @@ FEW_OPERATIONS = 10  # up to this many are polled one GET each; more through lis
 StatusCallback = Callable[[str, str, str], None]  # (operation id, status, label)
 
 
-def _status_text(op: Operation) -> str:
-    return op.status.value if isinstance(op.status, OperationStatus) else str(op.status or "UNKNOWN")
-
-
 def _look_many(client: Client, running: Sequence[Operation]) -> list[Operation]:
     wanted = {op.id for op in running}
     bulk_ids = {op.bulk_operation_id for op in running}
@@ -81,7 +77,7 @@ def wait_for_operations(
         current[op.id or ""] = op
         if on_status is not None and op.status is not None:
             label = labels.get(op.id or "") or op.description or ""
-            on_status(op.id or "", _status_text(op), label)
+            on_status(op.id or "", op.status_text, label)
 
     for op in given:
         report(op)
@@ -111,7 +107,7 @@ def _raise_outcome(operations: list[Operation], elapsed: float) -> NoReturn:
             message = f"{len(failed)} of {len(operations)} operations FAILED: {reasons}{still}"
         raise OperationFailedError(message, operation_ids=[op.id or "" for op in failed])
     ids = " ".join(op.id or "" for op in running)
-    states = ", ".join(f"{op.id} {_status_text(op)}" for op in running)
+    states = ", ".join(f"{op.id} {op.status_text}" for op in running)
     raise WaitTimeoutError(
         f"timed out after {elapsed:.0f} s waiting for {states}; nothing was cancelled",
         hint=f"wait longer with: c8ydm operation wait {ids} --timeout SECONDS",

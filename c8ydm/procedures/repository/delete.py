@@ -1,4 +1,4 @@
-"""Delete a repository entry, a version or a patch, with the UI's semantics (contract §3.6, §4, §14(m)).
+"""Delete a repository entry, a version or a patch, with the UI's semantics (contract §3.6, §4, §5, §14(m)).
 
     plan = plan_delete(client, FIRMWARE, "fw", version="1.0.0")
     if app.confirm(plan.question): execute_delete(client, plan)
@@ -13,31 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.api.query import Q, build
-from c8ydm.procedures.repo_manage import count_base_versions
-from c8ydm.procedures.repo_validate import reject_blank
-from c8ydm.procedures.repository import (
-    RepoKind,
+from c8ydm.procedures.inputs import reject_blank
+from c8ydm.procedures.repository.kinds import RepoKind
+from c8ydm.procedures.repository.lookup import resolve_entry
+from c8ydm.procedures.repository.versions import (
     Version,
+    count_base_versions,
     find_patch,
     find_version,
     list_versions,
+    patches_of,
     payload,
-    resolve_entry,
 )
-
-_BRIEF_KEYS = ("id", "name", "type", "c8y_Firmware", "c8y_Software", "c8y_Patch", "creationTime")
-
-
-def brief(mo: ManagedObject) -> dict[str, Any]:
-    """The identifying fields of a deleted object (no child references)."""
-    body = mo.to_body()
-    return {key: body[key] for key in _BRIEF_KEYS if key in body}
 
 
 @dataclass
@@ -51,35 +42,10 @@ class DeletePlan:
     is_whole_entry: bool
     deleted: list[ManagedObject] = field(default_factory=list)
 
-    def to_json(self, *, status: str) -> dict[str, Any]:
-        """``{"status", "entry", "deleted": [...]}``; ``deleted`` lists what was (or would be) deleted."""
-        done = self.deleted if status == "deleted" else self.targets
-        return {"status": status, "entry": brief(self.entry), "deleted": [brief(mo) for mo in done]}
-
 
 def _label(kind: RepoKind, mo: ManagedObject) -> str:
     version = payload(mo, kind).get("version")
     return f"{version} (id {mo.id})"
-
-
-def patches_of(client: Client, kind: RepoKind, entry_id: str, base: str) -> list[ManagedObject]:
-    """A base version's patches, newest first (§3.2's "patches of one base"), matched exactly.
-
-    GET /inventory/managedObjects?query=$filter=((c8y_Patch.dependency eq '<base>') and
-        (bygroupid(<entryId>))) $orderby=creationTime.date desc
-    """
-    query = build(
-        Q.eq("c8y_Patch.dependency", base) & Q.bygroupid(entry_id), orderby=[("creationTime.date", "desc")]
-    )
-    found = client.inventory.list(query=query)
-    # `*` cannot be escaped (§1.6.2): a base named "1.*" must not take other versions' patches along.
-    return [
-        mo
-        for mo in found
-        if isinstance(mo.fragment("c8y_Patch"), dict)
-        and mo.fragment("c8y_Patch").get("dependency") == base
-        and kind.fragment in mo.to_body()
-    ]
 
 
 def plan_delete(
@@ -95,6 +61,10 @@ def plan_delete(
     entry = resolve_entry(client, kind, value)
     assert entry.id is not None
     what = f"{kind.label} {entry.name!r} (id {entry.id})"
+    if kind.versions is None:  # §5: a single-level entry is deleted whole; its binary goes with it
+        if version is not None:
+            raise InputError(f"{kind.label} entries have no versions")
+        return DeletePlan(kind, entry, [entry], f"Delete {what}?", is_whole_entry=True)
     everything = "all its versions and patches" if kind.has_patches else "all its versions"
     whole = DeletePlan(kind, entry, [entry], f"Delete {what} with {everything}?", is_whole_entry=True)
     if version is None:

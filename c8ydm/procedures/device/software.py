@@ -18,7 +18,7 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.procedures.device_info import (
+from c8ydm.procedures.device.info import (
     SOFTWARE_ITEM_KEYS,
     SOFTWARE_OPERATIONS,
     InstalledSoftware,
@@ -26,14 +26,10 @@ from c8ydm.procedures.device_info import (
     supported_operations,
 )
 from c8ydm.procedures.origin import with_origin
-from c8ydm.procedures.repository import (
-    SOFTWARE,
-    PackageSpec,
-    check_device_type,
-    find_version,
-    list_versions,
-    resolve_entry,
-)
+from c8ydm.procedures.repository.checks import check_device_type
+from c8ydm.procedures.repository.kinds import SOFTWARE
+from c8ydm.procedures.repository.lookup import resolve_entry
+from c8ydm.procedures.repository.versions import PackageSpec, find_version, list_versions
 
 
 @dataclass

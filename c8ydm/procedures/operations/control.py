@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from c8ydm.api.client import Client
-from c8ydm.api.models.devicecontrol import Operation, OperationStatus
+from c8ydm.api.models.devicecontrol import ACTIVE_STATUSES, Operation
 from c8ydm.api.resources.operations import DEFAULT_CANCEL_REASON
 
-CANCELLABLE = (OperationStatus.PENDING, OperationStatus.EXECUTING)
+CANCELLABLE = ACTIVE_STATUSES
 
 
 @dataclass
@@ -39,38 +38,27 @@ def plan_cancel(client: Client, operation_ids: Sequence[str]) -> CancelPlan:
     return plan
 
 
+@dataclass(frozen=True)
+class CancelResult:
+    """One operation of a cancel: as it was, as it is after, and whether this run cancelled it."""
+
+    before: Operation
+    after: Operation
+    is_cancelled: bool
+
+
 def cancel_operations(
     client: Client, plan: CancelPlan, *, reason: str = DEFAULT_CANCEL_REASON
-) -> list[dict[str, Any]]:
-    """Cancel the cancellable ones; one record per operation: id, status before and after, cancelled.
+) -> list[CancelResult]:
+    """Cancel the cancellable ones; the ended ones are reported unchanged.
 
     PUT /devicecontrol/operations/{id}  {"status":"FAILED","failureReason":"<reason>"}
     """
-    results: list[dict[str, Any]] = []
-    for operation in plan.cancellable:
-        updated = client.operations.cancel(operation.id or "", reason=reason)
-        results.append(_record(operation, updated, cancelled=True))
-    results.extend(_record(operation, operation, cancelled=False) for operation in plan.ended)
-    return results
+    results = [
+        CancelResult(operation, client.operations.cancel(operation.id or "", reason=reason), True)
+        for operation in plan.cancellable
+    ]
+    return results + [CancelResult(operation, operation, False) for operation in plan.ended]
 
 
-def _status(operation: Operation) -> str | None:
-    status = operation.status
-    return status.value if isinstance(status, OperationStatus) else status
-
-
-def _record(before: Operation, after: Operation, *, cancelled: bool) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "id": before.id,
-        "deviceId": before.device_id,
-        "previousStatus": _status(before),
-        "status": _status(after) if cancelled else _status(before),
-        "cancelled": cancelled,
-    }
-    reason = after.failure_reason if cancelled else before.failure_reason
-    if reason is not None:
-        record["failureReason"] = reason
-    return record
-
-
-__all__ = ["CANCELLABLE", "CancelPlan", "cancel_operations", "plan_cancel"]
+__all__ = ["CANCELLABLE", "CancelPlan", "CancelResult", "cancel_operations", "plan_cancel"]
