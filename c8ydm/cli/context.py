@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from c8ydm.cli.output import Column, Output, is_terminal
+from c8ydm.cli.output import Column, Output, View, is_terminal
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
-    from c8ydm.cli.views.base import View
     from c8ydm.settings import Connection
 
 

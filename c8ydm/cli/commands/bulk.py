@@ -30,6 +30,43 @@ RampOption = Annotated[
     float | None, typer.Option("--ramp", metavar="SECONDS", help="Seconds between two devices (default 1).")
 ]
 
+FromOperation = Annotated[
+    str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
+]
+FirmwareSource = Annotated[
+    str | None,
+    typer.Option(
+        "--firmware",
+        metavar="NAME[@VERSION]",
+        autocompletion=complete_names("firmware"),
+        help="Firmware from the repository (newest version without @).",
+    ),
+]
+PatchOption = Annotated[
+    str | None, typer.Option("--patch", metavar="P", help="A patch of that firmware version.")
+]
+SoftwareSource = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--software",
+        metavar="NAME[@VERSION]",
+        autocompletion=complete_names("software"),
+        help="Software to install from the repository (repeatable).",
+    ),
+]
+GroupTarget = Annotated[
+    str | None,
+    typer.Option(
+        "--group", metavar="GROUP", autocompletion=complete_names("group"), help="A group's name or id."
+    ),
+]
+QueryTarget = Annotated[
+    str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
+]
+TypeTarget = Annotated[
+    list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
+]
+
 
 def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
     """Wait for the bulk operation with one stderr line per change of progress (exit 11, 12, 14)."""
@@ -53,42 +90,13 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
 @command(group, "create")
 def create(
     app: App,
-    operation_id: Annotated[
-        str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
-    ] = None,
-    firmware: Annotated[
-        str | None,
-        typer.Option(
-            "--firmware",
-            metavar="NAME[@VERSION]",
-            autocompletion=complete_names("firmware"),
-            help="Firmware from the repository (newest version without @).",
-        ),
-    ] = None,
-    patch: Annotated[
-        str | None, typer.Option("--patch", metavar="P", help="A patch of that firmware version.")
-    ] = None,
-    software: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--software",
-            metavar="NAME[@VERSION]",
-            autocompletion=complete_names("software"),
-            help="Software to install from the repository (repeatable).",
-        ),
-    ] = None,
-    group_name: Annotated[
-        str | None,
-        typer.Option(
-            "--group", metavar="GROUP", autocompletion=complete_names("group"), help="A group's name or id."
-        ),
-    ] = None,
-    query: Annotated[
-        str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
-    ] = None,
-    device_types: Annotated[
-        list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
-    ] = None,
+    operation_id: FromOperation = None,
+    firmware: FirmwareSource = None,
+    patch: PatchOption = None,
+    software: SoftwareSource = None,
+    group_name: GroupTarget = None,
+    query: QueryTarget = None,
+    device_types: TypeTarget = None,
     start: StartOption = None,
     ramp: RampOption = None,
     note: Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")] = None,
