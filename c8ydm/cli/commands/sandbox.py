@@ -124,7 +124,7 @@ def start(
     }
     try:
         if foreground:
-            config = control.make_config(data_dir, port=port, faults=fault or [], **options)
+            config = control.make_options(data_dir, port=port, faults=fault or [], **options)
             _save_session(
                 {
                     "url": control.status_url(config),
