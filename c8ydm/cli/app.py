@@ -39,6 +39,11 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
     Entry("bulk", "c8ydm.cli.commands.bulk:group", "Create, list, show, cancel and retry bulk operations."),
     Entry(
+        "rollout",
+        "c8ydm.cli.commands.rollout:group",
+        "Roll out in waves with health gates; resume from anywhere.",
+    ),
+    Entry(
         "firmware",
         "c8ydm.cli.commands.firmware:group",
         "Manage the firmware repository: entries, versions and patches.",

@@ -17,7 +17,7 @@ from c8ydm.cli.output import Column, Output, View, is_terminal
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
-    from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
+    from c8ydm.cli.progress import OperationProgress, RolloutProgress, TransferProgress, UploadProgress
     from c8ydm.settings import Connection
 
 
@@ -160,6 +160,12 @@ class App:
         from c8ydm.cli.progress import OperationProgress
 
         return OperationProgress(self.out)
+
+    def rollout_progress(self) -> RolloutProgress:
+        """``with app.rollout_progress() as live: drive(ctx)`` with ``ctx.on_event = live.event``."""
+        from c8ydm.cli.progress import RolloutProgress
+
+        return RolloutProgress(self.out)
 
     # --- tenant --------------------------------------------------------------------------------
     def connection(self) -> Connection:

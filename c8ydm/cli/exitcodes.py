@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from c8ydm.api import errors
-from c8ydm.procedures.errors import PartialFailureError
+from c8ydm.procedures.errors import PartialFailureError, ThresholdCrossedError
 
 
 class ExitCode(IntEnum):
@@ -31,8 +31,8 @@ class ExitCode(IntEnum):
 
 
 # The lookup walks each error's MRO, so a subclass added later (say, KeyringUnavailableError, an
-# InputError) inherits its parent's code unless it is listed here. Code 13 (rollouts) has no error
-# class yet; 14 is PartialFailureError, an OperationFailedError listed apart (its own entry wins).
+# InputError) inherits its parent's code unless it is listed here. 13 (ThresholdCrossedError) and 14
+# (PartialFailureError) are OperationFailedErrors listed apart: their own entries win.
 _CODES: dict[type[BaseException], ExitCode] = {
     errors.InputError: ExitCode.USAGE,
     errors.AmbiguousNameError: ExitCode.USAGE,
@@ -46,6 +46,7 @@ _CODES: dict[type[BaseException], ExitCode] = {
     errors.RateLimitError: ExitCode.RATE_LIMITED,
     errors.ServerError: ExitCode.UNAVAILABLE,
     errors.TransportError: ExitCode.UNAVAILABLE,
+    ThresholdCrossedError: ExitCode.THRESHOLD_CROSSED,
     PartialFailureError: ExitCode.PARTIAL_FAILURE,
     errors.OperationFailedError: ExitCode.OPERATION_FAILED,
     errors.WaitTimeoutError: ExitCode.TIMEOUT,

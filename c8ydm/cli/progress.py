@@ -1,4 +1,5 @@
-"""Progress for people, on stderr: bytes of an upload or download, and live operation status.
+"""Progress for people, on stderr: bytes of an upload or download, live operation status, and a
+rollout's waves (one bar per wave with its counts, and the gates' verdicts).
 
 On a terminal these are Rich progress displays (``rich.progress`` is imported only when one is
 shown). When stderr is not a terminal (CI logs, ``2>file``) they print one plain line per event
@@ -11,10 +12,14 @@ callbacks and never see Rich.
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from c8ydm.api.models.status import is_terminal_text
 from c8ydm.cli.output import Output, is_terminal
+
+if TYPE_CHECKING:
+    from c8ydm.procedures.rollout.context import RolloutEvent
+    from c8ydm.procedures.rollout.record import Rollout
 
 
 def _size(n: int) -> str:
@@ -158,3 +163,81 @@ class OperationProgress(_Display):
         if key not in self._tasks:
             self._tasks[key] = self.progress.add_task(text, total=1)
         self.progress.update(self._tasks[key], description=text, completed=1 if is_final else 0)
+
+
+def wave_counts_text(rollout: Rollout, index: int) -> str:
+    """``12 ok, 1 failed, 3 running, 4 waiting`` (and alarmed, timed out) for one wave."""
+    counts = rollout.state.waves[index].counts
+    parts = [f"{counts.successful} ok", f"{counts.failed} failed"]
+    if counts.alarmed:
+        parts.append(f"{counts.alarmed} alarmed")
+    if counts.pending + counts.executing:
+        parts.append(f"{counts.pending + counts.executing} running")
+    if counts.not_created:
+        parts.append(f"{counts.not_created} waiting")
+    return ", ".join(parts)
+
+
+class RolloutProgress(_Display):
+    """A rollout's waves: on a terminal a live bar per wave with its counts, verdicts printed above
+    them; otherwise one plain line per event (``event``) or per change of the summary (``update``)."""
+
+    def __init__(self, out: Output) -> None:
+        super().__init__(out)
+        self._tasks: dict[int, Any] = {}
+        self._last = ""
+
+    def _columns(self) -> list[Any]:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+
+        return [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"),
+        ]
+
+    def __enter__(self) -> RolloutProgress:
+        super().__enter__()
+        return self
+
+    def event(self, event: RolloutEvent) -> None:
+        """A runner's event: a line (above the bars on a terminal), and the bars brought up to date."""
+        if self.progress is None:
+            self.out.message(event.text)
+            return
+        if event.kind != "progress":
+            from rich.text import Text
+
+            self.progress.console.print(Text(event.text))
+        self.update(event.rollout)
+
+    def update(self, rollout: Rollout) -> None:
+        """Show the rollout's waves as they stand (plain: one summary line when it changes)."""
+        if self.progress is None:
+            line = self._summary(rollout)
+            if line != self._last:
+                self._last = line
+                self.out.message(line)
+            return
+        total = len(rollout.plan.waves)
+        for index, wave in enumerate(rollout.state.waves):
+            size = len(rollout.plan.waves[index])
+            description = f"wave {index + 1}/{total} {wave.status.value}"
+            fields = {
+                "description": description,
+                "completed": wave.counts.done,
+                "counts": wave_counts_text(rollout, index),
+            }
+            if index not in self._tasks:
+                self._tasks[index] = self.progress.add_task(description, total=size, counts=fields["counts"])
+            self.progress.update(self._tasks[index], **fields)
+
+    @staticmethod
+    def _summary(rollout: Rollout) -> str:
+        current = rollout.state.current()
+        total = len(rollout.plan.waves)
+        where = (
+            "" if current is None else f", wave {current + 1}/{total}: {wave_counts_text(rollout, current)}"
+        )
+        return f"rollout {rollout.id} {rollout.status}{where}"

@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--op-delay", type=float, default=0.5, help="seconds per operation state change")
         sub.add_argument("--failure-rate", type=float, default=0.0)
         sub.add_argument("--silent-rate", type=float, default=0.0)
+        sub.add_argument(
+            "--alarm-rate", type=float, default=0.0, help="share of devices alarming after an update"
+        )
         sub.add_argument("--fault", action="append", default=[], help="PATTERN:KIND[:RATE[:SECONDS]]")
         sub.add_argument("--access-log", action="store_true", help="log every request (serve)")
     return parser
@@ -42,6 +45,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "op_delay_seconds": args.op_delay,
         "failure_rate": args.failure_rate,
         "silent_rate": args.silent_rate,
+        "alarm_rate": args.alarm_rate,
     }
 
 

@@ -93,6 +93,8 @@ def serve_args(options: SandboxOptions) -> list[str]:
         str(options.failure_rate),
         "--silent-rate",
         str(options.silent_rate),
+        "--alarm-rate",
+        str(options.alarm_rate),
     ]
     for rule in options.faults:
         args += ["--fault", f"{rule.pattern}:{rule.kind}:{rule.rate}:{rule.seconds}"]
@@ -152,7 +154,8 @@ def start(
 ) -> dict[str, Any]:
     """Start a sandbox in the background and wait until it answers; returns the state (see module doc).
 
-    `options` are SandboxOptions fields: devices, seed, op_delay_seconds, failure_rate, silent_rate.
+    `options` are SandboxOptions fields: devices, seed, op_delay_seconds, failure_rate, silent_rate,
+    alarm_rate.
     If this data dir's sandbox is already running, its state is returned unchanged.
     """
     current = status(data_dir)

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from c8ydm.sandbox.endpoints import (
+    alarms,
     binaries,
     bulk,
     certificates,
@@ -137,6 +138,12 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("POST", "/event/events/{id}/binaries", event_binaries.post_event_binary),
     Endpoint("PUT", "/event/events/{id}/binaries", event_binaries.put_event_binary),
     Endpoint("DELETE", "/event/events/{id}/binaries", event_binaries.delete_event_binary),
+    # -- alarms (before `{id}`: `count` would also match it) ------------------------------------
+    Endpoint("GET", "/alarm/alarms", alarms.get_alarms),
+    Endpoint("POST", "/alarm/alarms", alarms.post_alarms),
+    Endpoint("GET", "/alarm/alarms/count", alarms.get_alarm_count),
+    Endpoint("GET", "/alarm/alarms/{id}", alarms.get_alarm),
+    Endpoint("PUT", "/alarm/alarms/{id}", alarms.put_alarm),
     # -- identity -----------------------------------------------------------------------------
     Endpoint("GET", "/identity/globalIds/{id}/externalIds", identity.get_external_ids),
     Endpoint("POST", "/identity/globalIds/{id}/externalIds", identity.post_external_ids),

@@ -28,6 +28,7 @@ from c8ydm.sandbox.app import create_app
 from c8ydm.sandbox.core.options import SandboxOptions
 from c8ydm.sandbox.core.store import Store
 from c8ydm.sandbox.endpoints import (
+    alarms,
     binaries,
     bulk,
     certificates,
@@ -47,6 +48,7 @@ from c8ydm.sandbox.endpoints import (
 from c8ydm.sandbox.routes import ROUTES, Endpoint
 
 ENDPOINT_MODULES: tuple[ModuleType, ...] = (
+    alarms,
     binaries,
     bulk,
     certificates,

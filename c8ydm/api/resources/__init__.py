@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.resources.advanced_software import AdvancedSoftware
+    from c8ydm.api.resources.alarms import Alarms
     from c8ydm.api.resources.binaries import Binaries
     from c8ydm.api.resources.bulk_operations import BulkOperations
     from c8ydm.api.resources.events import Events
@@ -104,3 +105,11 @@ class Resources:
         from c8ydm.api.resources.advanced_software import AdvancedSoftware
 
         return AdvancedSoftware(self._as_client())
+
+    @cached_property
+    def alarms(self) -> Alarms:
+        """Alarms raised by devices (``/alarm/alarms``)."""
+
+        from c8ydm.api.resources.alarms import Alarms
+
+        return Alarms(self._as_client())

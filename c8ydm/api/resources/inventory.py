@@ -19,6 +19,7 @@ PATH = "/inventory/managedObjects"
 # §1.3 / §14(b): the UI's headers for child additions; Accept stays application/json.
 MANAGED_OBJECT_TYPE = "application/vnd.com.nsn.cumulocity.managedObject+json"
 REFERENCE_TYPE = "application/vnd.com.nsn.cumulocity.managedObjectReference+json"
+REFERENCE_COLLECTION_TYPE = "application/vnd.com.nsn.cumulocity.managedObjectReferenceCollection+json"
 
 ChildRelation = Literal["childAdditions", "childAssets", "childDevices"]
 Body = ManagedObject | Mapping[str, Any]
@@ -194,6 +195,20 @@ class Inventory:
         body = {"managedObject": {"id": child_id}}
         self._client.post_json(f"{_mo_path(parent_id)}/{relation}", body, headers=headers)
 
+    def link_children(
+        self, parent_id: str, child_ids: Sequence[str], *, relation: ChildRelation = "childAssets"
+    ) -> None:
+        """Link several existing objects under a parent in one request (a reference collection).
+
+        POST /inventory/managedObjects/{id}/{relation}
+             Content-Type: application/vnd.com.nsn.cumulocity.managedObjectReferenceCollection+json
+        """
+        if not child_ids:
+            return
+        headers = {"Content-Type": REFERENCE_COLLECTION_TYPE, "Accept": "application/json"}
+        body = {"references": [{"managedObject": {"id": child_id}} for child_id in child_ids]}
+        self._client.post_json(f"{_mo_path(parent_id)}/{relation}", body, headers=headers)
+
     def unlink_child(
         self, parent_id: str, child_id: str, *, relation: ChildRelation = "childAdditions"
     ) -> None:
@@ -234,4 +249,4 @@ def _mo_path(mo_id: str) -> str:
     return f"{PATH}/{path_segment(mo_id)}"
 
 
-__all__ = ["MANAGED_OBJECT_TYPE", "REFERENCE_TYPE", "ChildRelation", "Inventory"]
+__all__ = ["MANAGED_OBJECT_TYPE", "REFERENCE_COLLECTION_TYPE", "REFERENCE_TYPE", "ChildRelation", "Inventory"]

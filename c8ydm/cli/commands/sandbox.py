@@ -84,6 +84,16 @@ SilentRateOption = Annotated[
     float,
     typer.Option("--silent-rate", metavar="F", min=0, max=1, help="Share of devices that never answer."),
 ]
+AlarmRateOption = Annotated[
+    float,
+    typer.Option(
+        "--alarm-rate",
+        metavar="F",
+        min=0,
+        max=1,
+        help="Share of devices that raise a c8y_HealthCheckAlarm after a successful update.",
+    ),
+]
 FaultOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -110,6 +120,7 @@ def start(
     op_delay: OpDelayOption = 0.5,
     failure_rate: FailureRateOption = 0.0,
     silent_rate: SilentRateOption = 0.0,
+    alarm_rate: AlarmRateOption = 0.0,
     fault: FaultOption = None,
 ) -> None:
     """Start a sandbox tenant in the background and select the session "sandbox".
@@ -124,6 +135,7 @@ def start(
         "op_delay_seconds": op_delay,
         "failure_rate": failure_rate,
         "silent_rate": silent_rate,
+        "alarm_rate": alarm_rate,
     }
     try:
         if foreground:

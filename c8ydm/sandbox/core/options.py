@@ -99,6 +99,7 @@ class SandboxOptions:
     op_delay_seconds: float = 0.5
     failure_rate: float = 0.0
     silent_rate: float = 0.0
+    alarm_rate: float = 0.0  # share of devices that raise an alarm after a successful update
     faults: list[FaultRule] = field(default_factory=list)
 
     @property

@@ -31,6 +31,7 @@ _COLLECTION_MEDIA = {
     "operations": vendor("operationcollection"),
     "bulkOperations": vendor("bulkoperationcollection"),
     "events": vendor("eventcollection"),
+    "alarms": vendor("alarmcollection"),
     "users": vendor("usercollection"),
     "groups": vendor("groupcollection"),
     "newDeviceRequests": vendor("newdevicerequestcollection"),

@@ -6,7 +6,10 @@ before the final status is written (contract §6–§9 describe what a device re
 
 Which devices misbehave is deterministic: a device's share `u` in [0, 1) is a hash of the seed and
 its id; `u < silent_rate` never answers (its operations stay PENDING), the next `failure_rate`
-share fails every operation with a realistic reason. Nothing depends on wall-clock randomness.
+share fails every operation with a realistic reason. Independently of that, a device whose share of
+a second hash is below `alarm_rate` raises an ACTIVE `c8y_HealthCheckAlarm` (MAJOR) after each
+successful update (firmware, software, configuration, profile): the update worked, the device did
+not come back healthy. Nothing depends on wall-clock randomness.
 
 The loop is cheap with thousands of operations: operations are scheduled in a heap keyed by due
 time (new ones arrive through `operation_created`, called by model/operations.py), active bulk
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from c8ydm.sandbox.devices import agent
 from c8ydm.sandbox.model import bulk
+from c8ydm.sandbox.model.alarms import create_alarm
 from c8ydm.sandbox.model.operations import LOCK, set_status
 
 if TYPE_CHECKING:
@@ -36,6 +40,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("c8ydm.sandbox.simulation")
 
 MAX_IDLE_WAIT_SECONDS = 1.0
+HEALTH_ALARM_TYPE = "c8y_HealthCheckAlarm"
+HEALTH_ALARM_TEXT = "Health check failed after the update: the main service restarted 3 times (simulated)"
+UPDATE_OPERATIONS = frozenset(
+    {
+        "c8y_Firmware",
+        "c8y_SoftwareUpdate",
+        "c8y_SoftwareList",
+        "c8y_Software",
+        "c8y_DownloadConfigFile",
+        "c8y_Configuration",
+        "c8y_DeviceProfile",
+    }
+)
 STOP_TIMEOUT_SECONDS = 5.0
 
 
@@ -53,6 +70,11 @@ def behaviour(options: SandboxOptions, device_id: str) -> str:
     if share < options.silent_rate + options.failure_rate:
         return "failing"
     return "ok"
+
+
+def raises_health_alarm(options: SandboxOptions, device_id: str) -> bool:
+    """Whether the device raises a health alarm after a successful update (see the module docstring)."""
+    return options.alarm_rate > 0 and device_share(options.seed, f"alarm:{device_id}") < options.alarm_rate
 
 
 class Simulator:
@@ -159,8 +181,22 @@ class Simulator:
             reason = self._execute(op)
             if reason is None:
                 set_status(state, op_id, "SUCCESSFUL", expected="EXECUTING")
+                self._after_update(op)
             else:
                 set_status(state, op_id, "FAILED", reason, expected="EXECUTING")
+
+    def _after_update(self, op: dict[str, Any]) -> None:
+        device_id = str(op.get("deviceId"))
+        if not UPDATE_OPERATIONS & set(op) or not raises_health_alarm(self._state.options, device_id):
+            return
+        body = {
+            "source": {"id": device_id},
+            "type": HEALTH_ALARM_TYPE,
+            "text": HEALTH_ALARM_TEXT,
+            "severity": "MAJOR",
+            "time": self._state.store.now(),
+        }
+        create_alarm(self._state, body)
 
     def _execute(self, op: dict[str, Any]) -> str | None:
         """Apply the operation to its device; the failure reason, or None on success."""

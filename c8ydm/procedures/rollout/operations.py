@@ -1,0 +1,121 @@
+"""What a rollout sends: the operation prototype of each kind, and which devices it does not fit.
+
+The prototypes are the bulk ones (contract §11.3, ``procedures/bulk/prototypes``), without the
+marker: every wave adds its own ``c8ydm_Origin`` (rollout id and wave, 14(f)). A device is excluded
+from the plan, with the reason, when
+
+- it does not support the operation (the prototype's fragment is not in ``c8y_SupportedOperations``;
+  bulk software always uses ``c8y_SoftwareUpdate``, §11.3, so devices of the other styles are out);
+- the repository entry is for another device type (never send firmware to a type it excludes);
+- it already has what the rollout installs, as the inventory listing shows it (``c8y_Firmware``
+  name and version, every software item in ``c8y_SoftwareList`` or the legacy ``c8y_Software``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from c8ydm.api.client import Client
+from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.procedures.bulk.prototypes import Prototype, firmware_prototype, software_prototype
+from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT
+from c8ydm.procedures.repository.versions import PackageSpec
+from c8ydm.procedures.rollout.request import RolloutRequest
+
+FIRMWARE_FRAGMENT = "c8y_Firmware"
+SOFTWARE_FRAGMENT = "c8y_SoftwareUpdate"
+
+
+@dataclass(frozen=True)
+class RolloutOperation:
+    """The operation of a rollout: its kind, a label for people, the prototype without a marker."""
+
+    kind: str  # "firmware", "software"
+    label: str  # "firmware linux-image 6.1.2"
+    prototype: dict[str, Any]
+    fragment: str  # the operation fragment a device must support
+    device_types: dict[str, str] = field(default_factory=dict)  # entry name -> the type it is for
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "fragment": self.fragment,
+            "deviceTypes": dict(self.device_types),
+            "prototype": self.prototype,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RolloutOperation:
+        return cls(
+            kind=str(data.get("kind", "")),
+            label=str(data.get("label", "")),
+            prototype=dict(data.get("prototype") or {}),
+            fragment=str(data.get("fragment", "")),
+            device_types={str(k): str(v) for k, v in (data.get("deviceTypes") or {}).items()},
+        )
+
+
+def _unmarked(prototype: Prototype) -> dict[str, Any]:
+    return {key: value for key, value in prototype.body.items() if key != ORIGIN_FRAGMENT}
+
+
+def build_operation(client: Client, request: RolloutRequest) -> RolloutOperation:
+    """The rollout's operation from the repository (GET the entries and their versions, §3.2)."""
+    if request.firmware is not None:
+        prototype = firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+        firmware = prototype.body[FIRMWARE_FRAGMENT]
+        label = f"firmware {firmware['name']} {firmware['version']}"
+        return RolloutOperation(
+            "firmware", label, _unmarked(prototype), FIRMWARE_FRAGMENT, prototype.device_types
+        )
+    prototype = software_prototype(client, [PackageSpec.parse(text) for text in request.software])
+    items = prototype.body[SOFTWARE_FRAGMENT]
+    label = "software " + ", ".join(f"{item['name']} {item['version']}" for item in items)
+    return RolloutOperation(
+        "software", label, _unmarked(prototype), SOFTWARE_FRAGMENT, prototype.device_types
+    )
+
+
+def _installed_software(device: ManagedObject) -> dict[str, str]:
+    extra = device.model_extra or {}
+    listed = extra.get("c8y_SoftwareList")
+    if isinstance(listed, list):
+        return {str(i.get("name")): str(i.get("version")) for i in listed if isinstance(i, Mapping)}
+    legacy = extra.get("c8y_Software")
+    if isinstance(legacy, Mapping):
+        return {str(name): str(version) for name, version in legacy.items()}
+    return {}
+
+
+def is_at_target(operation: RolloutOperation, device: ManagedObject) -> bool:
+    """Whether the device's inventory already shows what the operation installs."""
+    wanted = operation.prototype.get(operation.fragment)
+    if operation.kind == "firmware" and isinstance(wanted, Mapping):
+        current = device.firmware
+        return current is not None and (current.name, current.version) == (
+            wanted.get("name"),
+            wanted.get("version"),
+        )
+    if operation.kind == "software" and isinstance(wanted, list):
+        installed = _installed_software(device)
+        return all(installed.get(str(item.get("name"))) == str(item.get("version")) for item in wanted)
+    return False
+
+
+def exclusion_reason(operation: RolloutOperation, device: ManagedObject) -> str | None:
+    """Why the device is left out of the rollout, or None when it is in."""
+    supported = device.supported_operations or []
+    if operation.fragment not in supported:
+        return f"does not support {operation.fragment}"
+    for entry, device_type in operation.device_types.items():
+        if device.type != device_type:
+            return f"{operation.kind} {entry!r} is for devices of type {device_type!r}, not {device.type!r}"
+    if is_at_target(operation, device):
+        return f"already has {operation.label}"
+    return None
+
+
+__all__ = ["RolloutOperation", "build_operation", "exclusion_reason", "is_at_target"]
