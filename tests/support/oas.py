@@ -117,6 +117,12 @@ def _patch(raw: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
             if media_type.startswith("application/vnd.") and media_type.endswith("+json"):
                 vendor.add(media_type)
                 content.setdefault("application/json", content[media_type])
+    for parameter in spec.get("components", {}).get("parameters", {}).values():
+        schema = parameter.get("schema") or {}
+        if schema.get("type") == "array" and "enum" in schema:
+            # A known spec error (e.g. the alarms' `status`): the enum of the items sits on the array,
+            # which no array can match. It belongs to the items.
+            schema.setdefault("items", {})["enum"] = schema.pop("enum")
     for method, template in RAW_BODY_OPERATIONS:
         content = spec["paths"][template][method]["requestBody"]["content"]
         content.setdefault("application/*", {"schema": {}})
