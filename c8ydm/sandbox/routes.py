@@ -141,6 +141,8 @@ ROUTES: tuple[Endpoint, ...] = (
     # -- alarms (before `{id}`: `count` would also match it) ------------------------------------
     Endpoint("GET", "/alarm/alarms", alarms.get_alarms),
     Endpoint("POST", "/alarm/alarms", alarms.post_alarms),
+    Endpoint("GET", "/alarm/alarms/", alarms.get_alarms_with_slash),
+    Endpoint("POST", "/alarm/alarms/", alarms.post_alarms_with_slash),
     Endpoint("GET", "/alarm/alarms/count", alarms.get_alarm_count),
     Endpoint("GET", "/alarm/alarms/{id}", alarms.get_alarm),
     Endpoint("PUT", "/alarm/alarms/{id}", alarms.put_alarm),

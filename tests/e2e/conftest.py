@@ -3,6 +3,7 @@
 - ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/devices/seed.py's fleet), started with
   ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
   ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts.
+- ``sandbox_with(**options)``: another recording sandbox (e.g. 200 devices with a failure rate).
 - ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
   no keyring and no stdin; returns a ``Run`` (code, stdout, stderr, ``.json()``).
   ``c8ydm_for(instance)`` makes a runner for another sandbox.
@@ -63,8 +64,26 @@ def silent_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox
 
 
 @pytest.fixture(scope="session")
-def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInstance], Callable[..., Run]]:
-    """A runner factory: ``c8ydm_for(instance)("device", "list")``."""
+def sandbox_with(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., SandboxInstance]]:
+    """``sandbox_with(devices=200, failure_rate=0.3)``: a recording sandbox with these options, started
+    once per session (per worker) for each set of options and stopped at the end."""
+    with contextlib.ExitStack() as stack:
+        started: dict[tuple[tuple[str, Any], ...], SandboxInstance] = {}
+
+        def start(**options: Any) -> SandboxInstance:
+            key = tuple(sorted(options.items()))
+            if key not in started:
+                data_dir = tmp_path_factory.mktemp("sandbox")
+                started[key] = stack.enter_context(recording_sandbox(data_dir, **options))
+            return started[key]
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def c8ydm_env_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInstance], dict[str, str]]:
+    """The environment of a ``c8ydm`` process for a sandbox: its C8Y_* connection, a temporary config
+    dir, no keyring, no colour, 120 columns."""
     home = tmp_path_factory.mktemp("c8ydm-home")
     base = {
         name: value
@@ -80,13 +99,26 @@ def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInst
         COLUMNS="120",
     )
 
-    def runner(instance: SandboxInstance) -> Callable[..., Run]:
+    def env_for(instance: SandboxInstance) -> dict[str, str]:
         connection = {
             "C8Y_HOST": instance.url,
             "C8Y_TENANT": instance.tenant,
             "C8Y_USER": instance.user,
             "C8Y_PASSWORD": instance.password,
         }
+        return {**base, **connection}
+
+    return env_for
+
+
+@pytest.fixture(scope="session")
+def c8ydm_for(
+    c8ydm_env_for: Callable[[SandboxInstance], dict[str, str]],
+) -> Callable[[SandboxInstance], Callable[..., Run]]:
+    """A runner factory: ``c8ydm_for(instance)("device", "list")``."""
+
+    def runner(instance: SandboxInstance) -> Callable[..., Run]:
+        environment = c8ydm_env_for(instance)
 
         def run(*args: str, env: dict[str, str] | None = None) -> Run:
             done = subprocess.run(
@@ -94,7 +126,7 @@ def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInst
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
-                env={**base, **connection, **(env or {})},
+                env={**environment, **(env or {})},
                 timeout=RUN_TIMEOUT_SECONDS,
                 check=False,
             )

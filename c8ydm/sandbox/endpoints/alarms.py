@@ -43,6 +43,17 @@ async def post_alarms(request: Request) -> Response:
     return created(request, render_alarm(base, doc), media=MEDIA, location=url)
 
 
+async def get_alarms_with_slash(request: Request) -> Response:
+    """`GET /alarm/alarms/`: the official SDK's resource path ends with a slash; a tenant answers it
+    like `/alarm/alarms` (the SDK works against real tenants), not with a redirect."""
+    return await get_alarms(request)
+
+
+async def post_alarms_with_slash(request: Request) -> Response:
+    """`POST /alarm/alarms/`: the official SDK creates alarms here (see `get_alarms_with_slash`)."""
+    return await post_alarms(request)
+
+
 async def get_alarm_count(request: Request) -> Response:
     auth.require(request)
     return json_response(len(select_alarms(state_of(request), request)))
