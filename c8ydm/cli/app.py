@@ -49,6 +49,11 @@ COMMANDS: tuple[Entry, ...] = (
         "Manage the software repository: entries and their versions.",
     ),
     Entry(
+        "profile",
+        "c8ydm.cli.commands.profile:group",
+        "Manage device profiles and see which devices drifted from them.",
+    ),
+    Entry(
         "sandbox", "c8ydm.cli.commands.sandbox:group", "Run a local sandbox tenant with simulated devices."
     ),
 )
