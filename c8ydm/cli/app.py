@@ -49,6 +49,21 @@ COMMANDS: tuple[Entry, ...] = (
         "Manage the software repository: entries and their versions.",
     ),
     Entry(
+        "credentials",
+        "c8ydm.cli.commands.credentials:group",
+        "Manage device credentials: device users, their global roles, access and registration.",
+    ),
+    Entry(
+        "registration",
+        "c8ydm.cli.commands.registration:group",
+        "List, add, accept and delete new device requests.",
+    ),
+    Entry(
+        "certificates",
+        "c8ydm.cli.commands.certificates:group",
+        "Manage trusted certificates, proof of possession, the revocation list and the tenant CA.",
+    ),
+    Entry(
         "sandbox", "c8ydm.cli.commands.sandbox:group", "Run a local sandbox tenant with simulated devices."
     ),
 )
