@@ -12,7 +12,7 @@ import typer
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
 
-group = new_group("""Manage trusted certificates, proof of possession, the revocation list and the tenant CA.
+group = new_group("""Trusted certificates, proof of possession, CRL and tenant CA.
 
 FP is a certificate's fingerprint, with or without colons, in any case.
 

@@ -13,7 +13,7 @@ import typer
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
 
-group = new_group("""Manage device credentials: device users, their global roles, access and registration.
+group = new_group("""Device credentials: list, roles, access, delete, register.
 
 USER_OR_DEVICE is a device user (device_...) or a device by name or id; a device's user is looked
 up, never derived from its name.

@@ -54,4 +54,6 @@ def crl_view(crl: RevocationList) -> View:
     entries = [entry.to_body() for entry in crl.entries]
     document = {"issuer": crl.issuer, "lastUpdate": crl.last_update, "nextUpdate": crl.next_update,
                 "revokedCertificates": entries}  # fmt: skip
-    return View(document, CRL_COLUMNS, rows_key="revokedCertificates")
+    card = {"issuer": crl.issuer, "last update": crl.last_update, "next update": crl.next_update,
+            "revoked": len(entries)}  # fmt: skip
+    return View(document, CRL_COLUMNS, rows=entries, card=card)

@@ -50,8 +50,17 @@ def credential_row(row: CredentialRow) -> dict[str, Any]:
     }
 
 
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "roles": ", ".join(str(role) for role in row["roles"])}
+
+
 def list_view(rows: Iterator[CredentialRow]) -> View:
-    return View((credential_row(row) for row in rows), LIST_COLUMNS)
+    """Streamed rows; the table joins the role names (one of the two generators is consumed)."""
+    return View(
+        (credential_row(row) for row in rows),
+        LIST_COLUMNS,
+        table_rows=(_readable(credential_row(row)) for row in rows),
+    )
 
 
 def details_view(details: CredentialDetails) -> View:
@@ -122,7 +131,7 @@ def report_view(report: RegistrationReport) -> View:
     ]  # fmt: skip
     document = {"file": report.file, "reconciled": report.reconciled, "numberOfAll": len(rows),
                 "numberOfFailed": report.count("FAILED"), "rows": rows}  # fmt: skip
-    return View(document, REPORT_COLUMNS, rows_key="rows")
+    return View(document, REPORT_COLUMNS, rows=rows)
 
 
 def report_summary(report: RegistrationReport) -> str:
