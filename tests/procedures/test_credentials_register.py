@@ -77,12 +77,17 @@ def test_row_errors_are_listed_with_line_numbers_and_no_password(tmp_path: Path)
         read_registration_csv(path)
 
     message = raised.value.message
-    assert message.startswith(
-        "devices.csv: 5 problem(s): line 3: ID is empty; line 4: ID SN-1 is also on line 2;"
-    )
+    assert message.startswith("devices.csv: 5 problem(s): line 3: ID is empty; line 4: external id SN-1")
     assert "line 5: ICCID need TYPE and NAME" in message and "line 6: CREDENTIALS do not meet" in message
     assert message.endswith("line 8: 3 values, the header has 6 columns")
     assert CANARY not in message and "bad pw" not in message
+
+
+def test_an_additional_external_id_used_twice_is_a_row_error() -> None:
+    text = "ID;TYPE;NAME;CREDENTIALS;external-c8y_IMEI\nA;t;a;Valid-pw1;IMEI-1\nB;t;b;Valid-pw2;IMEI-1\n"
+
+    with pytest.raises(InputError, match=r"line 3: external id IMEI-1 \(c8y_IMEI\) is also on line 2"):
+        parse_registration("f.csv", text.encode())
 
 
 @pytest.mark.parametrize(

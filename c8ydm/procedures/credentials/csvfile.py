@@ -123,6 +123,22 @@ def _row_errors(row: dict[str, str], *, is_simple: bool) -> list[str]:
     return errors
 
 
+def _extra_ids(row: dict[str, str]) -> list[tuple[str, str]]:
+    """The ``external-<type>`` ids of a row as (type, value)."""
+    return [(name[len("external-") :], value) for name, value in row.items()
+            if name.lower().startswith("external-") and value]  # fmt: skip
+
+
+def _duplicates(line: int, ids: list[tuple[str, str]], seen: dict[tuple[str, str], int]) -> list[str]:
+    """Errors for external ids (ID and external-<type> columns) already used on an earlier line."""
+    errors = []
+    for key in ids:
+        if key[1] and key in seen:
+            errors.append(f"line {line}: external id {key[1]} ({key[0]}) is also on line {seen[key]}")
+        seen.setdefault(key, line)
+    return errors
+
+
 def read_registration_csv(path: Path) -> RegistrationFile:
     """Read and check a registration CSV; every problem found is exit 2, before any request."""
     if not path.is_file():
@@ -157,9 +173,7 @@ def parse_registration(name: str, data: bytes) -> RegistrationFile:
         row = {name: value.strip() for name, value in zip(header, values, strict=True) if name}
         errors += [f"line {line}: {problem}" for problem in _row_errors(row, is_simple=is_simple)]
         key = (row.get("IDTYPE") or DEFAULT_ID_TYPE, row.get("ID", ""))
-        if key[1] and key in seen:
-            errors.append(f"line {line}: ID {key[1]} is also on line {seen[key]}")
-        seen.setdefault(key, line)
+        errors += _duplicates(line, [key, *_extra_ids(row)], seen)
         has_device = bool(row.get("TYPE")) and bool(row.get("NAME"))
         raw = "".join(lines[start:line])
         rows.append(CsvRow(line, key[1], key[0], has_device, row.get("CREDENTIALS", ""), raw))
