@@ -139,5 +139,8 @@ def report_summary(report: RegistrationReport) -> str:
     parts = [f"{report.count(status)} {label}" for status, label in
              (("CREATED", "created"), ("CREDENTIAL_UPDATED", "credentials updated"), ("FOUND", "found"),
               ("FAILED", "failed")) if report.count(status)]  # fmt: skip
-    kind = "new device requests (accept them with: c8ydm registration accept)" if report.is_simple else "rows"
-    return f"{report.file}: {len(report.rows)} {kind}: {', '.join(parts)}."
+    count = len(report.rows)
+    kind = "row" if count == 1 else "rows"
+    if report.is_simple:
+        kind = "new device request(s), to accept with: c8ydm registration accept"
+    return f"{report.file}: {count} {kind}: {', '.join(parts)}."
