@@ -166,7 +166,9 @@ def edit_profile(client: Client, value: str, request: EditRequest) -> tuple[Mana
             raise InputError(
                 f"device profile {entry.name!r} is not empty: its device type can change only while it "
                 "has no firmware, software or configuration (as in the UI)",
-                hint="remove its items first with: c8ydm profile set --remove-…, or copy it",
+                hint="make a profile for that device type with: c8ydm profile create, or first remove "
+                "every item with: c8ydm profile set NAME --remove-firmware --remove-software S "
+                "--remove-config C",
             )
         changes.append(PROFILE.device_type_body(wanted))  # cleared: {"c8y_Filter": {"type": ""}} (§2)
     updated = entry

@@ -182,7 +182,10 @@ def _configuration_step(client: Client, plan: SetPlan, request: SetRequest, devi
     types = [item.get("type") for item in added]
     twice = sorted({str(t or "(no type)") for t in types if types.count(t) > 1})
     if twice:
-        raise InputError(f"--config gives configuration type {', '.join(twice)} more than once (§9.1)")
+        raise InputError(
+            f"--config gives configuration type {', '.join(twice)} more than once: "
+            "a profile holds one per type"
+        )
     _report_added(plan, "configuration", added, existing)
     merged = _removed(plan, "configuration", merge_configuration(existing, added), request.remove_config)
     _store(plan, "configuration", merged)
