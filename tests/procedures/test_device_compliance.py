@@ -17,11 +17,12 @@ from profile_fakes import (
 from support.repo_mock import MO_PATH, ScriptedTenant, page
 
 from c8ydm.api.client import Client
+from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.cli.views.device import details_document
+from c8ydm.cli.views.device import details_document, details_view
 from c8ydm.cli.views.profile import devices_view
-from c8ydm.procedures.device.compliance import compare, profile_devices
-from c8ydm.procedures.device.info import describe_device
+from c8ydm.procedures.device.compliance import Compliance, compare, profile_devices
+from c8ydm.procedures.device.info import DeviceDetails, describe_device
 
 CONTENT = {"firmware": FW_ITEM, "software": [NGINX_ITEM, MOSQUITTO_ITEM], "configuration": [TEDGE_ITEM]}
 PROFILE = ManagedObject.model_validate(profile_mo(CONTENT))
@@ -153,3 +154,33 @@ def test_device_show_compares_with_the_profile_and_names_a_failed_operation_pend
         "status": "FAILED",
     }
     assert document["lastProfileOperation"]["id"] == "901"
+
+
+def test_device_show_card_names_the_profile_its_drift_and_the_pending_operation() -> None:
+    device = ManagedObject.model_validate(matching(c8y_SupportedOperations=["c8y_DeviceProfile"]))
+    drifted = Compliance(
+        device, {**ASSIGNED, "profileExecuted": False}, PROFILE, ["firmware: x 1, profile y 2"]
+    )
+    failed = Operation.model_validate(
+        {
+            "id": "901",
+            "status": "FAILED",
+            "creationTime": "2024-05-02T00:00:00.000Z",
+            "profileName": "Baseline",
+        }
+    )
+
+    card = details_view(DeviceDetails(device, profile=drifted, last_profile_operation=failed)).card or {}
+
+    assert {
+        key: card[key] for key in ("profile", "profile drift", "pending profile", "last profile operation")
+    } == {
+        "profile": "Baseline (id 50, not executed)",
+        "profile drift": "firmware: x 1, profile y 2",
+        "pending profile": "Baseline (operation 901 FAILED)",
+        "last profile operation": "901 FAILED 2024-05-02T00:00:00.000Z",
+    }
+    plain = ManagedObject.model_validate(
+        {"id": "1", "name": "gw", "c8y_SupportedOperations": ["c8y_Firmware"]}
+    )
+    assert "profile" not in (details_view(DeviceDetails(plain)).card or {})
