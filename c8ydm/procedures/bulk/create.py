@@ -5,8 +5,8 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), or the UI's firmware/software prototypes (``prototypes``). Every prototype carries a
-  fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``) or its device-profile one
+  (``profile``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
   so §14(c) has nothing to escape); queries c8ydm makes from ``--type`` values go through the builder.
@@ -27,6 +27,7 @@ from c8ydm.api.errors import C8yError, InputError, ServerError, TransportError
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
@@ -50,6 +51,7 @@ class BulkRequest:
     firmware: str | None = None  # NAME[@VERSION]
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
+    profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
     device_types: tuple[str, ...] = ()
@@ -63,6 +65,7 @@ class BulkRequest:
             "--from-operation": self.operation_id,
             "--firmware": self.firmware,
             "--software": self.software,
+            "--profile": self.profile,
         }
         targets = {"--group": self.group, "--query": self.query, "--type": self.device_types}
         for kind, given in (("source", sources), ("target", targets)):
@@ -102,6 +105,8 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
         return Prototype(prototype_from_operation(client, request.operation_id))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+    if request.profile is not None:
+        return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
 
 
