@@ -20,7 +20,10 @@ FIRMWARE = ("rollout", "start", "--firmware", "fw@1.0", "--group", "Fleet")
         ((*FIRMWARE, "--waves", "10,abc"), "--waves: 'abc' is neither a count nor a percentage"),
         ((*FIRMWARE, "--max-failures", "some"), "--max-failures 'some' is neither a percentage nor a count"),
         ((*FIRMWARE, "--soak", "a while"), "--soak 'a while' is not a duration"),
-        (("rollout", "start", "--group", "Fleet"), "give exactly one source: --firmware, --software"),
+        (
+            ("rollout", "start", "--group", "Fleet"),
+            "give exactly one source: --firmware, --software, --profile",
+        ),
         (("rollout", "start", "--firmware", "fw@1.0"), "give exactly one target: --group, --query"),
     ],
 )

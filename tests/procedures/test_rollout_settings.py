@@ -92,8 +92,11 @@ def test_durations_read_seconds_minutes_hours_days(text: str, seconds: float) ->
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({}, "give exactly one source: --firmware, --software"),
-        ({"firmware": "fw@1", "software": ("sw@1",)}, "give exactly one source: --firmware, --software"),
+        ({}, "give exactly one source: --firmware, --software, --profile"),
+        (
+            {"firmware": "fw@1", "software": ("sw@1",)},
+            "give exactly one source: --firmware, --software, --profile",
+        ),
         ({"firmware": "fw@1", "group": "g", "query": "x"}, "give exactly one target: --group, --query"),
         (
             {"software": ("sw",), "patch": "p1", "group": "g"},

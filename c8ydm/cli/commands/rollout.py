@@ -25,7 +25,14 @@ from c8ydm.cli.commands._rollout import (
     show_outcome,
     start_rollout,
 )
-from c8ydm.cli.commands.bulk import FirmwareSource, GroupTarget, PatchOption, RampOption, SoftwareSource
+from c8ydm.cli.commands.bulk import (
+    FirmwareSource,
+    GroupTarget,
+    PatchOption,
+    ProfileSource,
+    RampOption,
+    SoftwareSource,
+)
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
 
@@ -48,6 +55,7 @@ def start(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
     name: NameOption = None,
@@ -63,6 +71,9 @@ def start(
     wait: WaitOption = False,
 ) -> None:
     """Plan a rollout, create it in the tenant and start its first wave (asks unless --yes).
+
+    Give one source (--firmware NAME@V [--patch P], --software NAME@V..., --profile NAME) and one
+    target (--group or --query).
 
     The target (--group or --query) is read once and frozen: devices that do not support the
     operation, whose type the repository entry excludes, or that already have it are left out,
@@ -86,8 +97,8 @@ def start(
     from c8ydm.procedures.rollout.request import RolloutRequest
 
     request = RolloutRequest(
-        firmware=firmware, patch=patch, software=tuple(software or ()), group=group_name, query=query,
-        name=name, waves=waves, max_failures=max_failures, min_sample=min_sample,
+        firmware=firmware, patch=patch, software=tuple(software or ()), profile=profile, group=group_name,
+        query=query, name=name, waves=waves, max_failures=max_failures, min_sample=min_sample,
         device_timeout=device_timeout, soak=soak, pause_after_wave=pause_after_wave,
         halt_on_alarm=tuple(halt_on_alarm or ()), ramp=ramp, seed=seed,
     )  # fmt: skip

@@ -8,7 +8,8 @@ from the plan, with the reason, when
   bulk software always uses ``c8y_SoftwareUpdate``, §11.3, so devices of the other styles are out);
 - the repository entry is for another device type (never send firmware to a type it excludes);
 - it already has what the rollout installs, as the inventory listing shows it (``c8y_Firmware``
-  name and version, every software item in ``c8y_SoftwareList`` or the legacy ``c8y_Software``).
+  name and version, every software item in ``c8y_SoftwareList`` or the legacy ``c8y_Software``;
+  for a device profile: ``c8y_Profile`` names it as executed and nothing drifted from it, §9.2).
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import Prototype, firmware_prototype, software_prototype
+from c8ydm.procedures.device.compliance import assigned_profile, compare, device_software
 from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT
 from c8ydm.procedures.repository.versions import PackageSpec
 from c8ydm.procedures.rollout.request import RolloutRequest
 
 FIRMWARE_FRAGMENT = "c8y_Firmware"
 SOFTWARE_FRAGMENT = "c8y_SoftwareUpdate"
+PROFILE_FRAGMENT = "c8y_DeviceProfile"
 
 
 @dataclass(frozen=True)
 class RolloutOperation:
     """The operation of a rollout: its kind, a label for people, the prototype without a marker."""
 
-    kind: str  # "firmware", "software"
+    kind: str  # "firmware", "software", "profile"
     label: str  # "firmware linux-image 6.1.2"
     prototype: dict[str, Any]
     fragment: str  # the operation fragment a device must support
@@ -64,6 +68,12 @@ def _unmarked(prototype: Prototype) -> dict[str, Any]:
 
 def build_operation(client: Client, request: RolloutRequest) -> RolloutOperation:
     """The rollout's operation from the repository (GET the entries and their versions, §3.2)."""
+    if request.profile is not None:
+        prototype = profile_prototype(client, request.profile)
+        label = f"device profile {prototype.body['profileName']}"
+        return RolloutOperation(
+            "profile", label, _unmarked(prototype), PROFILE_FRAGMENT, prototype.device_types
+        )
     if request.firmware is not None:
         prototype = firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
         firmware = prototype.body[FIRMWARE_FRAGMENT]
@@ -102,7 +112,22 @@ def is_at_target(operation: RolloutOperation, device: ManagedObject) -> bool:
     if operation.kind == "software" and isinstance(wanted, list):
         installed = _installed_software(device)
         return all(installed.get(str(item.get("name"))) == str(item.get("version")) for item in wanted)
+    if operation.kind == "profile" and isinstance(wanted, Mapping):
+        return _has_profile(operation, device)
     return False
+
+
+def _has_profile(operation: RolloutOperation, device: ManagedObject) -> bool:
+    """The device reports the profile as executed and nothing drifted from it (§9.2)."""
+    assigned = assigned_profile(device) or {}
+    profile_id = str(operation.prototype.get("profileId"))
+    if str(assigned.get("profileId")) != profile_id or assigned.get("profileExecuted") is not True:
+        return False
+    profile = ManagedObject.model_validate(
+        {"id": profile_id, PROFILE_FRAGMENT: operation.prototype[PROFILE_FRAGMENT]}
+    )
+    differences, _ = compare(profile, device, device_software(device))
+    return not differences
 
 
 def exclusion_reason(operation: RolloutOperation, device: ManagedObject) -> str | None:
