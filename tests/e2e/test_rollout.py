@@ -244,3 +244,38 @@ def test_a_runner_killed_at_ten_random_points_resumes_to_one_operation_per_devic
     per_device = Counter(op.device_id for op in operations_of(failing, rollout_id))
     assert len(per_device) == 160 and set(per_device.values()) == {1}  # exactly one each, none skipped
     assert len(bulks_of(failing, rollout_id)) == 4
+
+
+def test_one_command_releases_and_rolls_out_and_its_rerun_changes_nothing(
+    c8ydm: Runner, tmp_path: Path
+) -> None:
+    image = tmp_path / "ci-fw-1.0.0.bin"
+    image.write_bytes(b"ci image\n")
+    command = ("rollout", "start", "--firmware", "ci-fw@1.0.0", "--file", str(image), "--description", "CI",
+               "--group", "Gateways", "--waves", "1,100%", "--wait", *FAST, "-o", "json")  # fmt: skip
+
+    first = c8ydm(*command)
+    again = c8ydm(*command)
+
+    assert ok(first)["status"] == "finished", first.stderr
+    assert "firmware 'ci-fw' version 1.0.0: created." in first.stderr
+    assert "firmware 'ci-fw' version 1.0.0: unchanged." in again.stderr
+    assert "Nothing was created: no device is left to roll out to." in again.stderr
+    assert {item["reason"] for item in ok(again)["excluded"]} == {"already has firmware ci-fw 1.0.0"}
+
+
+def test_a_device_profile_rolls_out_to_the_devices_that_support_it(c8ydm: Runner, tmp_path: Path) -> None:
+    release(c8ydm, "6.0.0", tmp_path)
+    ok(c8ydm("profile", "create", "e2e-rollout-profile", "-o", "json"))
+    ok(
+        c8ydm(
+            "profile", "set", "e2e-rollout-profile", "--firmware", "rollout-fw@6.0.0", "--yes", "-o", "json"
+        )
+    )
+
+    done = ok(c8ydm("rollout", "start", "--profile", "e2e-rollout-profile", "--query", ALL, "--wait", *FAST,
+                    "-o", "json"))  # fmt: skip
+
+    assert (done["status"], done["operation"]["kind"], done["devices"]) == ("finished", "profile", 2)
+    shown = ok(c8ydm("device", "show", "linux-0005", "-o", "json"))
+    assert shown["c8y_Profile"]["profileExecuted"] is True

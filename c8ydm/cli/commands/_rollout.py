@@ -6,6 +6,7 @@ Procedures and the client are imported inside the functions, so that importing a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +14,9 @@ import typer
 from c8ydm.cli.context import App
 
 if TYPE_CHECKING:
+    from c8ydm.api.client import Client
     from c8ydm.api.errors import C8yError
+    from c8ydm.procedures.repository.add import AddRequest
     from c8ydm.procedures.rollout.context import Context
     from c8ydm.procedures.rollout.record import Rollout
     from c8ydm.procedures.rollout.request import RolloutRequest
@@ -98,7 +101,68 @@ def show_outcome(app: App, rollout: Rollout, error: C8yError | None) -> None:
         raise error
 
 
-def start_rollout(app: App, request: RolloutRequest, *, wait: bool) -> None:
+ReleaseFile = Annotated[
+    Path | None,
+    typer.Option("--file", metavar="PATH", help="Release the firmware version from this file first."),
+]
+ReleaseUrl = Annotated[
+    str | None, typer.Option("--url", metavar="URL", help="Release the firmware version with this URL first.")
+]
+ReleaseDescription = Annotated[
+    str | None, typer.Option("--description", metavar="TEXT", help="With --file/--url: for a new entry.")
+]
+ReleaseDeviceType = Annotated[
+    str | None,
+    typer.Option("--device-type", metavar="TYPE", help="With --file/--url: a new entry's device type."),
+]
+
+
+def release_request(
+    request: RolloutRequest,
+    *,
+    file: Path | None,
+    url: str | None,
+    description: str | None,
+    device_type: str | None,
+) -> AddRequest | None:
+    """The ``firmware add --if-exists skip`` a start with --file/--url makes first (checked now, exit 2)."""
+    from c8ydm.api.errors import InputError
+    from c8ydm.procedures.repository.add import AddRequest
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+    from c8ydm.procedures.repository.versions import PackageSpec
+
+    if file is None and url is None:
+        if description is not None or device_type is not None:
+            raise InputError("--description and --device-type go with --file or --url (a release)")
+        return None
+    spec = PackageSpec.parse(request.firmware or "") if request.firmware else None
+    if spec is None or spec.version is None:
+        raise InputError("--file and --url release firmware: give --firmware NAME@VERSION")
+    return AddRequest(FIRMWARE, spec.name, spec.version, file=file, url=url, description=description,
+                      device_type=device_type, patch=request.patch, if_exists="skip")  # fmt: skip
+
+
+def release(app: App, client: Client, request: AddRequest) -> bool:
+    """Add the version (skipped when it exists), with upload progress; False when a dry run did not."""
+    from c8ydm.procedures.repository.add import execute_add, plan_add
+
+    plan = plan_add(client, request)
+    file = request.file
+    if file is not None and not plan.is_unchanged and not client.dry_run:
+        with app.upload_progress(file.name, file.stat().st_size) as bar:
+            result = execute_add(client, plan, on_bytes=bar.advance, on_undo=app.message)
+    else:
+        result = execute_add(client, plan, on_undo=app.message)
+    shown = request.patch or request.version
+    app.message(
+        f"firmware {result.entry.name!r} {'patch' if request.patch else 'version'} {shown}: {result.status}."
+    )
+    return plan.is_unchanged or not client.dry_run
+
+
+def start_rollout(
+    app: App, request: RolloutRequest, *, wait: bool, released: AddRequest | None = None
+) -> None:
     """Continue the open rollout this command made before, or plan, confirm and create a new one."""
     from c8ydm.cli.views.rollout import plan_view
     from c8ydm.procedures.rollout.control import create, open_runner, prepare_start
@@ -106,6 +170,8 @@ def start_rollout(app: App, request: RolloutRequest, *, wait: bool) -> None:
     from c8ydm.procedures.rollout.schedule import Clock
 
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
+    if released is not None and not release(app, client, released):
+        return app.message("Dry run: the version is not released, so there is no plan to show.")
     decision = prepare_start(client, request)
     runner, clock = Runner.this_process(), Clock()
     if decision.existing is not None:

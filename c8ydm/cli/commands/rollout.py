@@ -15,6 +15,10 @@ from c8ydm.cli.commands._rollout import (
     NameOption,
     PauseOption,
     QueryTarget,
+    ReleaseDescription,
+    ReleaseDeviceType,
+    ReleaseFile,
+    ReleaseUrl,
     RolloutId,
     SeedOption,
     SoakOption,
@@ -22,6 +26,7 @@ from c8ydm.cli.commands._rollout import (
     WavesOption,
     drive_and_show,
     open_rollout,
+    release_request,
     show_outcome,
     start_rollout,
 )
@@ -69,16 +74,18 @@ def start(
     ramp: RampOption = None,
     seed: SeedOption = None,
     wait: WaitOption = False,
+    file: ReleaseFile = None,
+    url: ReleaseUrl = None,
+    description: ReleaseDescription = None,
+    device_type: ReleaseDeviceType = None,
 ) -> None:
     """Plan a rollout, create it in the tenant and start its first wave (asks unless --yes).
 
     Give one source (--firmware NAME@V [--patch P], --software NAME@V..., --profile NAME) and one
-    target (--group or --query).
-
-    The target (--group or --query) is read once and frozen: devices that do not support the
-    operation, whose type the repository entry excludes, or that already have it are left out,
-    with the reason. The rest are shuffled (a wave is a sample) and cut into --waves: counts or
-    cumulative percentages ending at 100%. Each wave is one bulk operation over a hidden group.
+    target (--group or --query), read once and frozen: devices that do not support the operation,
+    whose type the repository entry excludes, or that already have it are left out, with the reason.
+    The rest are shuffled (a wave is a sample) and cut into --waves: counts or cumulative
+    percentages ending at 100%. Each wave is one bulk operation over a hidden group.
 
     A wave passes when its operations are final and its failures (failed operations, operations
     past --device-timeout, devices with a --halt-on-alarm alarm) stay within --max-failures;
@@ -88,11 +95,15 @@ def start(
     the first wave and leaves the rest to `rollout resume`. Running the same start again continues
     the open rollout of the same name instead of creating another. --dry-run prints the plan.
 
+    With --file or --url (and --description for a new entry) the firmware version is released
+    first, as `firmware add --if-exists skip` does: one command releases and rolls out, and its
+    re-run neither uploads again nor starts a second rollout.
+
     Example:
       c8ydm rollout start --firmware linux-image@6.1.2 --group "All Linux" --dry-run
       c8ydm rollout start --firmware linux-image@6.1.2 --group "All Linux" --waves 10,50%,100% --wait --yes
-      c8ydm rollout start --software nginx@1.24.0 --query "type eq 'c8y_Linux'" --soak 10m --yes
-      c8ydm rollout start --firmware gw-os@2.5.0 --group Gateways --halt-on-alarm c8y_HealthCheckAlarm
+      c8ydm rollout start --firmware linux-image@6.2.0 --file build/image.img --group "All Linux" --wait --yes
+      c8ydm rollout start --profile Baseline --group Gateways --soak 10m --halt-on-alarm c8y_HealthCheckAlarm
     """
     from c8ydm.procedures.rollout.request import RolloutRequest
 
@@ -102,7 +113,8 @@ def start(
         device_timeout=device_timeout, soak=soak, pause_after_wave=pause_after_wave,
         halt_on_alarm=tuple(halt_on_alarm or ()), ramp=ramp, seed=seed,
     )  # fmt: skip
-    start_rollout(app, request, wait=wait)
+    released = release_request(request, file=file, url=url, description=description, device_type=device_type)
+    start_rollout(app, request, wait=wait, released=released)
 
 
 @command(group, "list")
