@@ -39,7 +39,7 @@ def test_pause_after_wave_waits_for_resume_before_each_next_wave(
 ) -> None:
     first = start(client, clock, planned(tenant, pause_after_wave=True))
     assert (first.outcome, len(tenant.bulks)) == ("paused", 1)
-    assert first.rollout.state.reason == "paused after wave 1 (--pause-after-wave)"
+    assert first.rollout.state.reason == "approval needed after wave 1: --pause-after-wave"
 
     ctx = again(client, clock, first.rollout.id)
     control.resume(ctx)
@@ -121,3 +121,29 @@ def test_resuming_a_stopped_rollout_names_retry(client: Client, clock: FakeClock
 
     assert result.outcome == "stopped" and isinstance(result.error, ThresholdCrossedError)
     assert len(tenant.bulks) == 1
+
+
+def test_a_cancel_while_another_runner_drives_ends_that_run_as_cancelled(
+    client: Client, clock: FakeClock, tenant: FakeTenant
+) -> None:
+    started = start(client, clock, planned(tenant, waves="100%", ramp=5.0), wait=False)
+    driving = again(client, clock, started.rollout.id, "driver")  # holds the lease from now on
+
+    control.cancel(client, load_rollout(client, started.rollout.id), runner("laptop"), clock)
+    result = drive(driving, wait=True)
+
+    assert result.outcome == "cancelled"
+    assert [wave.status.value for wave in result.rollout.state.waves] == ["cancelled"]
+    assert len(tenant.bulks) == 1 and len(tenant.ops) < 20  # no further wave, no further operation
+
+
+def test_a_bulk_operation_cancelled_outside_stops_the_rollout(
+    client: Client, clock: FakeClock, tenant: FakeTenant
+) -> None:
+    started = start(client, clock, planned(tenant, waves="100%", ramp=5.0), wait=False)
+    client.bulk_operations.delete(next(iter(tenant.bulks)))  # the UI's "cancel"
+
+    result = drive(again(client, clock, started.rollout.id), wait=True)
+
+    assert result.outcome == "stopped" and isinstance(result.error, ThresholdCrossedError)
+    assert "was cancelled outside the rollout" in result.error.message

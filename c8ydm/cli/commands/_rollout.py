@@ -187,7 +187,8 @@ def start_rollout(
         return app.message(f"Nothing was created: {reason}.")
     sizes = ", ".join(str(len(wave)) for wave in plan.waves)
     app.message(f"Rollout {planned.name!r}: {plan.operation.label} to {plan.devices} devices in "
-                f"{len(plan.waves)} waves ({sizes}); {plan.excluded_count} excluded.")  # fmt: skip
+                f"{len(plan.waves)} wave{'' if len(plan.waves) == 1 else 's'} ({sizes}); "
+                f"{plan.excluded_count} excluded.")  # fmt: skip
     if not app.confirm(f"Start the rollout to {plan.devices} devices?"):
         return app.message("Nothing was started.")
     drive_and_show(app, create(client, planned, runner, clock), wait=wait)

@@ -161,10 +161,11 @@ def status(
       c8ydm rollout status 12345 --watch
       c8ydm rollout status 12345 --devices --state failed -o csv
     """
+    from c8ydm.api.conventions import utc_now
     from c8ydm.api.errors import C8yError, InputError, WaitTimeoutError
     from c8ydm.cli.views.rollout import devices_view, rollout_view
     from c8ydm.procedures.rollout.driver import result_of
-    from c8ydm.procedures.rollout.status import device_states, live_counts, watch_rollout
+    from c8ydm.procedures.rollout.status import device_states, live_counts, waits_for_runner, watch_rollout
     from c8ydm.procedures.rollout.store import resolve_rollout
 
     if state is not None and not devices:
@@ -179,10 +180,13 @@ def status(
         rollout = watch_rollout(
             client, rollout.id, on_update=live.update, timeout_seconds=app.options.timeout
         )
-    if rollout.status in ("running", "pausing"):
+    if waits_for_runner(rollout, utc_now()):
         error: C8yError | None = WaitTimeoutError(
-            f"timed out watching rollout {rollout.id}: still {rollout.status}"
+            f"rollout {rollout.id} waits for a runner: nothing drives it now; nothing was cancelled",
+            hint=f"continue it with: c8ydm rollout resume {rollout.id} --wait",
         )
+    elif rollout.status in ("running", "pausing"):
+        error = WaitTimeoutError(f"timed out watching rollout {rollout.id}: still {rollout.status}")
     else:
         error = result_of(rollout).error
     show_outcome(app, rollout, error)
@@ -241,14 +245,17 @@ def cancel(app: App, rollout_id: RolloutId) -> None:
     from c8ydm.procedures.rollout.control import cancel as cancel_now
     from c8ydm.procedures.rollout.lease import Runner
     from c8ydm.procedures.rollout.schedule import Clock
-    from c8ydm.procedures.rollout.store import resolve_rollout
+    from c8ydm.procedures.rollout.status import live_counts
+    from c8ydm.procedures.rollout.store import load_rollout, resolve_rollout
 
     client = app.client()
     rollout = resolve_rollout(client, rollout_id)
     if not app.confirm(f"Cancel rollout {rollout.id} ({rollout.name}, {rollout.status})?"):
         return app.message("Nothing was cancelled.")
     cancel_now(client, rollout, Runner.this_process(), Clock())
-    app.show(rollout_view(rollout))
+    app.show(
+        rollout_view(rollout if client.dry_run else live_counts(client, load_rollout(client, rollout.id)))
+    )
 
 
 @command(group, "retry")

@@ -56,6 +56,11 @@ def _target(plan: Plan) -> str:
     return f"query {plan.target.get('query')!r}"
 
 
+def _waves(plan: Plan) -> str:
+    count = len(plan.waves)
+    return f"{count} wave{'' if count == 1 else 's'}"
+
+
 def _settings(plan: Plan) -> dict[str, Any]:
     return {key: value for key, value in plan.settings.to_json().items() if value not in (None, [], False)}
 
@@ -122,7 +127,7 @@ def _card(rollout: Rollout, document: dict[str, Any]) -> dict[str, Any]:
         "status": rollout.status + (f" ({rollout.state.reason})" if rollout.state.reason else ""),
         "operation": plan.operation.label,
         "target": _target(plan),
-        "devices": f"{plan.devices} in {len(plan.waves)} waves ({plan.excluded_count} excluded)",
+        "devices": f"{plan.devices} in {_waves(plan)} ({plan.excluded_count} excluded)",
         "gates": gates,
         "current wave": f"{current} of {len(plan.waves)}" if current else None,
         "failed": document["counts"]["failures"] or None,
@@ -154,7 +159,8 @@ def rollouts_view(rollouts: Iterable[Rollout]) -> View:
         current = document["currentWave"]
         document["wave"] = f"{current or len(rollout.plan.waves)}/{len(rollout.plan.waves)}"
         documents.append(document)
-    return View(documents, columns=LIST_COLUMNS)
+    table = [column for column in LIST_COLUMNS if column[1] != "creationTime"]  # names need the room
+    return View(documents, columns=LIST_COLUMNS, table_columns=table)
 
 
 def devices_view(states: Iterable[DeviceState]) -> View:
@@ -190,7 +196,7 @@ def plan_view(planned: PlannedRollout) -> View:
         "name": planned.name,
         "operation": plan.operation.label,
         "target": f"{_target(plan)}: {plan.selected} devices",
-        "devices": f"{plan.devices} in {len(plan.waves)} waves, {len(excluded)} excluded",
+        "devices": f"{plan.devices} in {_waves(plan)}, {len(excluded)} excluded",
     }
     card.update({f"wave {i + 1}": f"{len(wave)} devices" for i, wave in enumerate(plan.waves)})
     for reason, ids in plan.excluded.items():

@@ -21,7 +21,7 @@ from c8ydm.api.client import Client
 from c8ydm.api.conventions import format_timestamp
 from c8ydm.api.errors import ConflictError, InputError
 from c8ydm.procedures.rollout.context import Context, RolloutEvent
-from c8ydm.procedures.rollout.driver import finish_cancelled
+from c8ydm.procedures.rollout.ending import finish_cancelled
 from c8ydm.procedures.rollout.lease import RolloutBusyError, Runner, acquire, lease_until, release
 from c8ydm.procedures.rollout.operations import build_operation
 from c8ydm.procedures.rollout.planner import (
@@ -79,7 +79,8 @@ def create(
     lease = runner.lease(lease_until(clock.now(), None))
     rollout = create_rollout(client, planned.name, plan, state, lease)
     ctx = Context(client, rollout, runner, clock, on_event)
-    ctx.emit(f"rollout {rollout.id} created: {plan.devices} devices in {len(plan.waves)} waves")
+    waves = f"{len(plan.waves)} wave{'' if len(plan.waves) == 1 else 's'}"
+    ctx.emit(f"rollout {rollout.id} created: {plan.devices} devices in {waves}")
     return ctx
 
 

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from c8ydm.api.errors import C8yError, WaitTimeoutError
 from c8ydm.procedures.errors import PartialFailureError, ThresholdCrossedError
 from c8ydm.procedures.rollout.context import Context
+from c8ydm.procedures.rollout.ending import finish_cancelled, stopped_error
 from c8ydm.procedures.rollout.lease import release, renew
 from c8ydm.procedures.rollout.record import Rollout
 from c8ydm.procedures.rollout.state import RolloutStatus, WaveStatus
-from c8ydm.procedures.rollout.steps import begin_retry, begin_wave, gate, stopped_error, watch
-from c8ydm.procedures.rollout.waves import stop_attempt
+from c8ydm.procedures.rollout.steps import begin_retry, begin_wave, gate, watch
 
 
 @dataclass
@@ -64,24 +64,6 @@ def result_of(rollout: Rollout, outcome: str | None = None) -> DriveResult:
     if status is RolloutStatus.PAUSED:
         return DriveResult(rollout, "paused")
     return DriveResult(rollout, outcome or "running")
-
-
-def finish_cancelled(ctx: Context) -> None:
-    """A cancel was asked for: cancel the running wave's bulk operations; mark it all cancelled."""
-    state = ctx.rollout.state
-    reason = f"c8ydm rollout {ctx.rollout.id} cancelled"
-    for wave in state.waves:
-        if wave.status in (WaveStatus.RUNNING, WaveStatus.SOAKING, WaveStatus.RETRY):
-            for attempt in wave.current_attempts():
-                stop_attempt(ctx, attempt, reason)
-            wave.status = WaveStatus.CANCELLED
-    if state.status is not RolloutStatus.CANCELLED:
-        state.status, state.reason = (
-            RolloutStatus.CANCELLED,
-            ctx.rollout.control.by and f"cancelled by {ctx.rollout.control.by}",
-        )
-        ctx.save()
-        ctx.emit(f"rollout {ctx.rollout.id} cancelled")
 
 
 def step(ctx: Context) -> datetime | None:

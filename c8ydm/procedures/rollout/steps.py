@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 
 from c8ydm.api.conventions import format_timestamp, parse_timestamp
 from c8ydm.api.models.devicecontrol import BulkOperation, BulkProgress, OperationStatus
-from c8ydm.procedures.errors import ThresholdCrossedError
 from c8ydm.procedures.rollout.context import Context
+from c8ydm.procedures.rollout.ending import cancelled_elsewhere, stop
 from c8ydm.procedures.rollout.gates import (
-    Verdict,
     alarmed_devices,
     cancel_timed_out,
     counts_from_bulk,
@@ -20,10 +19,9 @@ from c8ydm.procedures.rollout.gates import (
     latest_operations,
     timeout_at,
 )
-from c8ydm.procedures.rollout.record import Rollout
 from c8ydm.procedures.rollout.schedule import estimated_finish, next_look
-from c8ydm.procedures.rollout.state import Attempt, RolloutStatus, WaveState, WaveStatus
-from c8ydm.procedures.rollout.waves import start_attempt, stop_attempt
+from c8ydm.procedures.rollout.state import Attempt, Counts, RolloutStatus, WaveState, WaveStatus
+from c8ydm.procedures.rollout.waves import start_attempt
 
 
 def _ramp(ctx: Context) -> float:
@@ -44,6 +42,7 @@ def begin_wave(ctx: Context, index: int) -> datetime:
     now = ctx.now()
     wave.status, wave.started = WaveStatus.RUNNING, format_timestamp(now)
     wave.attempts = [Attempt(0, "wave", 0, format_timestamp(now), _ramp(ctx), len(devices))]
+    wave.counts = Counts(not_created=len(devices))
     ctx.emit(f"{_label(ctx, index)}: starting on {len(devices)} devices", wave=index)
     start_attempt(ctx, index, wave.attempts[0], devices)
     return _next(ctx, index, ctx.now())
@@ -117,6 +116,8 @@ def watch(ctx: Context, index: int) -> datetime | None:
             start_attempt(ctx, index, attempt, _attempt_devices(ctx, index, attempt))
     attempts = wave.current_attempts()
     bulks = [ctx.client.bulk_operations.get(str(attempt.bulk_id)) for attempt in attempts]
+    if cancelled_elsewhere(ctx, index, bulks):
+        return None
     if len(wave.attempts) == 1:
         counts = counts_from_bulk(bulks[0], len(devices))
     else:
@@ -197,42 +198,8 @@ def gate(ctx: Context, index: int) -> datetime | None:
         and state.waves[following].status is WaveStatus.PENDING
     ):
         state.status = RolloutStatus.PAUSED
-        state.reason = f"paused after wave {index + 1} (--pause-after-wave)"
+        state.reason = f"approval needed after wave {index + 1}: --pause-after-wave"
         ctx.save()
         return None
     ctx.save()
     return ctx.now()
-
-
-def stop(ctx: Context, index: int, verdict: Verdict) -> None:
-    """The threshold is crossed: cancel the wave's bulk operations, start no further wave (exit 13)."""
-    wave = ctx.rollout.state.waves[index]
-    rollout = ctx.rollout
-    reason = f"c8ydm rollout {rollout.id} stopped: failure threshold crossed in wave {index + 1}"
-    cancelled = sum(stop_attempt(ctx, attempt, reason) for attempt in wave.current_attempts())
-    wave.status, wave.verdict = WaveStatus.FAILED, verdict.text
-    rollout.state.status = RolloutStatus.STOPPED
-    rollout.state.reason = f"wave {index + 1}: {verdict.text}"
-    ctx.save()
-    ctx.emit(f"{_label(ctx, index)} failed: {verdict.text}", wave=index)
-    raise stopped_error(rollout, cancelled=cancelled)
-
-
-def stopped_error(rollout: Rollout, *, cancelled: int = 0) -> ThresholdCrossedError:
-    """The exit-13 error of a stopped rollout, naming the failed devices and ``rollout retry``."""
-    index = next((i for i, w in enumerate(rollout.state.waves) if w.status is WaveStatus.FAILED), 0)
-    wave = rollout.state.waves[index]
-    later = len(rollout.plan.waves) - index - 1
-    extra = f"; {cancelled} operations not yet picked up were cancelled" if cancelled else ""
-    waves = f"{later} later wave{'s' if later != 1 else ''} not started"
-    message = (
-        f"rollout {rollout.id} stopped at wave {index + 1} of {len(rollout.plan.waves)}: "
-        f"{wave.verdict or rollout.state.reason}; {waves}{extra}"
-    )
-    return ThresholdCrossedError(
-        message,
-        rollout_id=rollout.id,
-        wave=index + 1,
-        failed=wave.counts.failures,
-        hint=f"retry the failed devices with: c8ydm rollout retry {rollout.id}",
-    )
