@@ -33,18 +33,25 @@ def stopped_error(rollout: Rollout, *, cancelled: int = 0) -> ThresholdCrossedEr
     wave = rollout.state.waves[index]
     later = len(rollout.plan.waves) - index - 1
     extra = f"; {cancelled} operations not yet picked up were cancelled" if cancelled else ""
-    waves = f"{later} later wave{'s' if later != 1 else ''} not started"
+    waves = f"; {later} later wave{'s' if later != 1 else ''} not started" if later else ""
     message = (
         f"rollout {rollout.id} stopped at wave {index + 1} of {len(rollout.plan.waves)}: "
-        f"{wave.verdict or rollout.state.reason}; {waves}{extra}"
+        f"{wave.verdict or rollout.state.reason}{waves}{extra}"
     )
     return ThresholdCrossedError(
         message,
         rollout_id=rollout.id,
         wave=index + 1,
         failed=wave.counts.failures,
-        hint=f"retry the failed devices with: c8ydm rollout retry {rollout.id}",
+        hint=_hint(rollout, wave.counts.failed, wave.counts.alarmed),
     )
+
+
+def _hint(rollout: Rollout, failed: int, alarmed: int) -> str:
+    retry = f"c8ydm rollout retry {rollout.id}"
+    if alarmed and not failed:  # nothing to send again: the devices took the update and alarmed
+        return f"look at the devices' alarms and clear them once fixed, then judge the wave again: {retry}"
+    return f"retry the failed devices with: {retry}"
 
 
 def finish_cancelled(ctx: Context) -> None:
