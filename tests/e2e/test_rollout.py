@@ -8,6 +8,7 @@ Sandboxes: ``failing`` (5% of the devices fail every operation), ``very_failing`
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import subprocess
@@ -201,6 +202,9 @@ def test_a_pause_asked_for_elsewhere_stops_before_the_next_wave(c8ydm: Runner, t
     started = ok(c8ydm("rollout", "start", "--firmware", "rollout-fw@4.0.1", "--group", "Gateways",
                        "--waves", "1,100%", *FAST, "-o", "json"))  # fmt: skip
     assert started["status"] == "running"  # no --wait: the first wave is with the tenant
+    dry = c8ydm("rollout", "pause", started["id"], "--dry-run")
+    assert [json.loads(line)["method"] for line in dry.stdout.splitlines()] == ["PUT"]  # records only
+    assert ok(c8ydm("rollout", "status", started["id"], "-o", "json"))["status"] == "running"
 
     paused = ok(c8ydm("rollout", "pause", started["id"], "-o", "json"))
     driven = ok(c8ydm("rollout", "resume", started["id"], "-o", "json"))  # resuming withdraws the pause

@@ -95,6 +95,8 @@ def show_outcome(app: App, rollout: Rollout, error: C8yError | None) -> None:
     rollout, or (cli-surface.md) the error object; people get both."""
     from c8ydm.cli.views.rollout import rollout_view
 
+    if app.options.dry_run:  # stdout holds the request records only, as for every other change
+        return app.message("Dry run: nothing was changed.")
     if error is None or app.output_format == "table":
         app.show(rollout_view(rollout))
     if error is not None:

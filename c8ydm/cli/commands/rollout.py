@@ -208,6 +208,8 @@ def pause(app: App, rollout_id: RolloutId) -> None:
     client = app.client()
     rollout = resolve_rollout(client, rollout_id)
     ask_pause(client, rollout, Runner.this_process(), Clock())
+    if client.dry_run:
+        return app.message("Dry run: nothing was changed.")
     app.message(
         f"Rollout {rollout.id} pauses before its next wave; go on with: c8ydm rollout resume {rollout.id}"
     )
@@ -253,9 +255,9 @@ def cancel(app: App, rollout_id: RolloutId) -> None:
     if not app.confirm(f"Cancel rollout {rollout.id} ({rollout.name}, {rollout.status})?"):
         return app.message("Nothing was cancelled.")
     cancel_now(client, rollout, Runner.this_process(), Clock())
-    app.show(
-        rollout_view(rollout if client.dry_run else live_counts(client, load_rollout(client, rollout.id)))
-    )
+    if client.dry_run:
+        return app.message("Dry run: nothing was changed.")
+    app.show(rollout_view(live_counts(client, load_rollout(client, rollout.id))))
 
 
 @command(group, "retry")
