@@ -236,10 +236,10 @@ def connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ("args", "message"),
     [
         (["--firmware", "fw", "--software", "sw", "--group", "G"],
-         "give exactly one source: --from-operation, --firmware, --software"),
+         "give exactly one source: --from-operation, --firmware, --software, --config"),
         (["--from-operation", "1", "--firmware", "fw", "--group", "G"],
-         "give exactly one source: --from-operation, --firmware, --software"),
-        (["--group", "G"], "give exactly one source: --from-operation, --firmware, --software"),
+         "give exactly one source: --from-operation, --firmware, --software, --config"),
+        (["--group", "G"], "give exactly one source: --from-operation, --firmware, --software, --config"),
         (["--firmware", "fw"], "give exactly one target: --group, --query, --type"),
         (["--firmware", "fw", "--group", "G", "--type", "c8y_Linux"],
          "give exactly one target: --group, --query, --type"),

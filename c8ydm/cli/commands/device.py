@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, new_group
+from c8ydm.cli.options import command, complete_names, new_group
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -18,11 +19,14 @@ if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.procedures.device.changes import ChangePlan, DeviceChanges
 
-group = new_group("""List and show devices; install and remove firmware and software.
+group = new_group("""List, show and change devices; fetch configuration snapshots.
+
+Install and remove firmware, software and configuration; see each command's --help.
 
 Example:
   c8ydm device show linux-0001
-  c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait""")
+  c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
+  c8ydm device snapshot linux-0001 --type tedge.toml --wait""")
 
 
 @command(group, "list")
@@ -55,7 +59,8 @@ def list_devices(
 
 @command(group, "show")
 def show(app: App, device: DeviceArgument) -> None:
-    """Show a device: installed firmware and software, the last operation of each, supported operations.
+    """Show a device: installed firmware and software, configuration types with their newest snapshot,
+    the last operation of each, supported operations.
 
     Example:
       c8ydm device show linux-0001
@@ -98,6 +103,19 @@ WaitPendingOption = Annotated[
         "--wait-pending",
         help="If an operation of the same kind is PENDING or EXECUTING, wait for it to end first.",
     ),
+]
+ConfigOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--config",
+        metavar="NAME",
+        autocompletion=complete_names("config"),
+        help="A configuration from the repository (repeatable, one per configuration type).",
+    ),
+]
+ConfigTextOption = Annotated[
+    Path | None,
+    typer.Option("--config-text", metavar="FILE", help="Save this file as the text configuration."),
 ]
 ForceOption = Annotated[
     bool,
@@ -148,9 +166,8 @@ def install(
     software: Annotated[
         list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
     ] = None,
-    config: Annotated[
-        list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")
-    ] = None,
+    config: ConfigOption = None,
+    config_text: ConfigTextOption = None,
     profile: Annotated[
         str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
     ] = None,
@@ -158,11 +175,14 @@ def install(
     wait_pending: WaitPendingOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Install firmware (or a patch) and software on a device.
+    """Install firmware (or a patch), software and configuration on a device.
 
-    Firmware and software make two operations, firmware first; everything is checked before either
-    is created (device support, device type, software type). Software already installed in that
-    version is reported as unchanged. A new operation while one of the same kind is PENDING or
+    Each kind makes its own operation (firmware, software, one per configuration), in that order;
+    everything is checked before any is created (device support, device type, software type,
+    configuration type). Software already installed in that version is reported as unchanged.
+    --config sends a repository entry: one with a configuration type to a device that declares it
+    (c8y_SupportedConfigurations), one without as the legacy snapshot. --config-text saves a text
+    configuration (c8y_Configuration). A new operation while one of the same kind is PENDING or
     EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait for it first)
     or --force. Without --wait the created operations are printed.
 
@@ -170,21 +190,28 @@ def install(
       c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
       c8ydm device install gw-7 --firmware gw-os@2.4.0 --patch 2.4.0-p2
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
+      c8ydm device install linux-0001 --config tedge-defaults --wait
+      c8ydm device install linux-0003 --config-text ./linux-0003.conf
     """
     from c8ydm.api.errors import InputError
     from c8ydm.procedures.device.changes import plan_install
+    from c8ydm.procedures.device.config_send import read_text_file
     from c8ydm.procedures.repository.versions import PackageSpec
     from c8ydm.procedures.resolve import resolve_device
 
-    if config or profile:
-        raise InputError("--config and --profile are not yet supported by device install")
+    if profile:
+        raise InputError("--profile is not yet supported by device install")
     firmware_spec = PackageSpec.parse(firmware) if firmware is not None else None
     software_specs = [PackageSpec.parse(text) for text in software or []]
+    text = read_text_file(config_text) if config_text is not None else None
     client = app.client()
     target = resolve_device(client, device)
 
     def make_plan() -> ChangePlan:
-        return plan_install(client, target, firmware=firmware_spec, patch=patch, software=software_specs)
+        return plan_install(
+            client, target, firmware=firmware_spec, patch=patch, software=software_specs,
+            configs=config or (), config_text=text,
+        )  # fmt: skip
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
 
@@ -218,3 +245,7 @@ def remove(
         return plan_remove(client, target, software=software)
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
+
+
+# `device snapshot` (configuration) lives in its own module; importing it adds it to this group.
+from c8ydm.cli.commands import device_snapshot as _device_snapshot  # noqa: E402, F401

@@ -1,9 +1,11 @@
 """``device install`` / ``device remove``: plan every change first, then create the operations.
 
-Firmware and software together make TWO operations, the firmware one first (§6 and §7.4 define one
-fragment each, and a device acts on one fragment per operation). Both are planned before either is
-sent, so a refusal of the second (say, a software type the device lacks) creates nothing at all.
-Nothing is sent for software that is already installed in the wanted version ("unchanged").
+Firmware, software and configuration make one operation each (one per configuration entry), in
+that order: firmware and software together make TWO operations, the firmware one first (§6 and
+§7.4 define one fragment each, and a device acts on one fragment per operation). All are planned
+before any is sent, so a refusal of a later one (say, a software type the device lacks) creates
+nothing at all. Nothing is sent for software that is already installed in the wanted version
+("unchanged").
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
 from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.procedures.device.config_send import plan_config_sends, text_save_body
 from c8ydm.procedures.device.firmware import plan_firmware_install
 from c8ydm.procedures.device.pending import (
     OperationKind,
@@ -63,6 +66,11 @@ def _find_pending(client: Client, plan: ChangePlan) -> ChangePlan:
     return plan
 
 
+def plan_operations(client: Client, device: ManagedObject, bodies: Sequence[dict[str, Any]]) -> ChangePlan:
+    """A plan of ready operation bodies, with the running operations of their kinds looked up."""
+    return _find_pending(client, ChangePlan(device, bodies=list(bodies)))
+
+
 def plan_install(
     client: Client,
     device: ManagedObject,
@@ -70,17 +78,21 @@ def plan_install(
     firmware: PackageSpec | None = None,
     patch: str | None = None,
     software: Sequence[PackageSpec] = (),
+    configs: Sequence[str] = (),
+    config_text: str | None = None,
     run_id: str | None = None,
 ) -> ChangePlan:
-    """Plan firmware (optionally a patch) and software: both checked before either is sent.
+    """Plan firmware (optionally a patch), software and configuration (repository entries, §8.2/§8.3,
+    or a text, §8.1): all checked before any is sent.
 
     GET the entries, versions and installed software, and the newest operation of each kind.
     """
     if patch is not None and firmware is None:
         raise InputError("--patch needs --firmware NAME@BASE_VERSION")
-    if firmware is None and not software:
+    if firmware is None and not software and not configs and config_text is None:
         raise InputError(
-            "nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION"
+            "nothing to install",
+            hint="give --firmware NAME@VERSION, --software NAME@VERSION, --config NAME or --config-text FILE",
         )
     plan = ChangePlan(device)
     if firmware is not None:
@@ -90,6 +102,9 @@ def plan_install(
         plan.unchanged = software_plan.unchanged
         if software_plan.body is not None:
             plan.bodies.append(software_plan.body)
+    plan.bodies += plan_config_sends(client, device, configs, run_id=run_id)
+    if config_text is not None:
+        plan.bodies.append(text_save_body(device, config_text, run_id))
     return _find_pending(client, plan)
 
 
@@ -140,6 +155,7 @@ __all__ = [
     "execute_changes",
     "install_on_device",
     "plan_install",
+    "plan_operations",
     "plan_remove",
     "remove_from_device",
 ]

@@ -20,6 +20,11 @@ from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.api.resources.advanced_software import SERVICE_NAME
+from c8ydm.procedures.device.configuration import (
+    ConfigurationDetails,
+    describe_configuration,
+    has_configuration,
+)
 from c8ydm.procedures.resolve import resolve_group
 
 # §7.4: the software operation styles, in the order a device's support is checked.
@@ -143,19 +148,20 @@ def _has_software(device: ManagedObject) -> bool:
 
 @dataclass
 class DeviceDetails:
-    """A device with its firmware and software and the last operation of each (§6, §7)."""
+    """A device with its firmware, software and configuration and the last operation of each (§6-§8)."""
 
     device: ManagedObject
     last_firmware_operation: Operation | None = None
     software: InstalledSoftware = field(default_factory=lambda: InstalledSoftware(None))
     last_software_operation: Operation | None = None
+    configuration: ConfigurationDetails | None = None  # None: the device shows no configuration tab
 
 
 def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
-    """A device's firmware and software with their last operations.
+    """A device's firmware, software and configuration with their last operations.
 
     GET /devicecontrol/operations?deviceId=<id>&fragmentType=<X>&…&revert=true&pageSize=1 (each
-    area's last operation), and the installed software (§7.2).
+    area's last operation), the installed software (§7.2) and the configuration (§8).
     """
     assert device.id is not None
     details = DeviceDetails(device)
@@ -164,4 +170,6 @@ def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
     if _has_software(device):
         details.software = installed_software(client, device)
         details.last_software_operation = last_software_operation(client, device.id)
+    if has_configuration(device):
+        details.configuration = describe_configuration(client, device)
     return details
