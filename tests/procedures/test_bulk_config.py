@@ -169,3 +169,16 @@ def test_the_device_type_check_serves_any_entry_kind(client: Client, tenant: Scr
 
     with pytest.raises(InputError, match="firmware 'fw' is for devices of type 'x1', but 1 of the 2"):
         check_device_type(client, "firmware 'fw'", "x1", group=ManagedObject.model_validate(dynamic))
+
+
+def test_references_without_the_objects_are_read_one_by_one(client: Client, tenant: ScriptedTenant) -> None:
+    script(tenant)
+    thin = [
+        {"id": i, "name": n, "self": f"{BASE_URL}{MO_PATH}/{i}"} for i, n in (("1", "linux-1"), ("2", "gw-2"))
+    ]
+    static_group(tenant, *thin)
+    tenant.on("GET", f"{MO_PATH}/1", dev("1", "linux-1"))
+    tenant.on("GET", f"{MO_PATH}/2", dev("2", "gw-2", "c8y_Gateway"))
+
+    with pytest.raises(InputError, match=r"1 of the 2 selected devices is not \(gw-2\)"):
+        plan_bulk(client, BulkRequest(config="agent", group="Field"))

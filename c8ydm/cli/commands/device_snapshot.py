@@ -78,7 +78,7 @@ def snapshot(
     Example:
       c8ydm device snapshot linux-0001 --type tedge.toml --wait
       c8ydm device snapshot linux-0001 --type tedge.toml --save-as tedge-defaults --description "Agent"
-      c8ydm device snapshot gateway-0002 --latest --to ./configs/
+      c8ydm device snapshot gateway-0002 --latest --to gateway-0002.conf
       c8ydm device snapshot linux-0003 --text --wait
     """
     from c8ydm.cli.views.device import changes_view

@@ -68,13 +68,18 @@ def _group_devices(client: Client, group_id: str) -> Iterator[ManagedObject]:
     seen, todo = {group_id}, [group_id]
     while todo:
         for child in client.inventory.list_children(todo.pop(0), relation="childAssets", page_size=PAGE_SIZE):
-            if child.id is None or child.id in seen:
+            child_id = child.id
+            if child_id is None or child_id in seen:
                 continue
-            seen.add(child.id)
+            seen.add(child_id)
+            if child.type is None and not child.has_fragment("c8y_IsDevice"):
+                # The spec's references hold the whole object, as the sandbox's do; a tenant that
+                # answers with only {id, name, self} is asked for the object itself (defensive).
+                child = client.inventory.get(child_id, with_children=False)
             if child.has_fragment("c8y_IsDevice"):
                 yield child
             else:  # a subgroup (or another asset): its devices are reached too
-                todo.append(child.id)
+                todo.append(child_id)
 
 
 def survey_selection(

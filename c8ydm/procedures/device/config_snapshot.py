@@ -153,7 +153,7 @@ def refuse_taken_name(client: Client, name: str) -> None:
 def _is_newer(info: SnapshotInfo | None, operation: Operation | None) -> bool:
     if operation is None or operation.creation_time is None:
         return True
-    return info is not None and (info.created or "") >= operation.creation_time
+    return info is not None and (info.created or info.time or "") >= operation.creation_time
 
 
 def fetch_snapshot(
