@@ -54,6 +54,11 @@ COMMANDS: tuple[Entry, ...] = (
         "Manage the configuration repository.",
     ),
     Entry(
+        "profile",
+        "c8ydm.cli.commands.profile:group",
+        "Manage device profiles and see which devices drifted from them.",
+    ),
+    Entry(
         "credentials",
         "c8ydm.cli.commands.credentials:group",
         "Device credentials: list, roles, access, delete, register.",

@@ -55,6 +55,12 @@ SoftwareSource = Annotated[
         help="Software to install from the repository (repeatable).",
     ),
 ]
+ProfileSource = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"), help="A device profile."
+    ),
+]
 GroupTarget = Annotated[
     str | None,
     typer.Option(
@@ -117,6 +123,7 @@ def create(
     patch: PatchOption = None,
     software: SoftwareSource = None,
     config: ConfigSource = None,
+    profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
     device_types: TypeTarget = None,
@@ -126,9 +133,9 @@ def create(
     wait: FollowOption = False,
 ) -> None:
     """Schedule an operation for a group of devices: a copy of an existing one, or firmware,
-    software or configuration from the repository, with the UI's bulk prototypes.
+    software, configuration or a device profile from the repository, with the UI's bulk prototypes.
 
-    Give one source (--from-operation, --firmware, --software, --config) and one target (--group,
+    Give one source (--from-operation, --firmware, --software, --config, --profile) and one target (--group,
     --query, --type). A copied operation loses its device and status; every prototype gets a fresh
     c8ydm_Origin marker. A --query (e.g. "type eq 'c8y_Linux'") is sent exactly as you wrote it;
     --type builds the query for you (and refuses an entry made for another device type). Both
@@ -147,14 +154,15 @@ def create(
       c8ydm bulk create --software nginx@1.24.0 --software curl --query "name eq 'edge-*'"
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
       c8ydm bulk create --config tedge-defaults --query "c8y_SupportedConfigurations eq 'tedge.toml'"
+      c8ydm bulk create --profile Baseline --group "All Linux" --wait
     """
     from c8ydm.cli.views.bulk import bulk_view
     from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
 
     request = BulkRequest(
         operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
-        config=config, group=group_name, query=query, device_types=tuple(device_types or ()), start=start,
-        ramp=ramp, note=note,
+        config=config, profile=profile, group=group_name, query=query,
+        device_types=tuple(device_types or ()), start=start, ramp=ramp, note=note,
     )  # fmt: skip
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
     plan = plan_bulk(client, request)

@@ -97,6 +97,13 @@ def operations(
     app.show(operations_view(found))
 
 
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"),
+        help="Apply this device profile (alone, without --firmware/--software).",
+    ),
+]  # fmt: skip
 WaitPendingOption = Annotated[
     bool,
     typer.Option(
@@ -168,23 +175,21 @@ def install(
     ] = None,
     config: ConfigOption = None,
     config_text: ConfigTextOption = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
-    ] = None,
+    profile: ProfileOption = None,
     wait: WaitOption = False,
     wait_pending: WaitPendingOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Install firmware (or a patch), software and configuration on a device.
+    """Install firmware (or a patch), software and configuration on a device, or apply a device profile.
 
-    Each kind makes its own operation (firmware, software, one per configuration), in that order;
-    everything is checked before any is created (device support, device type, software type,
-    configuration type). Software already installed in that version is reported as unchanged.
-    --config sends a repository entry: one with a configuration type to a device that declares it
-    (c8y_SupportedConfigurations), one without as the legacy snapshot. --config-text saves a text
-    configuration (c8y_Configuration). A new operation while one of the same kind is PENDING or
-    EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait for it first)
-    or --force. Without --wait the created operations are printed.
+    Each kind makes its own operation (firmware, software, one per configuration), in that order,
+    all checked before any is created. Software already installed in that version is unchanged.
+    --config sends a repository entry (typed, to a device declaring its type; untyped, as the legacy
+    snapshot); --config-text saves a text configuration. --profile makes one operation that applies
+    the profile's firmware, software and configuration (the device must support c8y_DeviceProfile,
+    and fit the profile's device type and software types). A new operation while one of the same
+    kind is PENDING or EXECUTING is refused (exit 7, naming it) unless --wait-pending (wait for it
+    first) or --force. Without --wait the created operations are printed.
 
     Example:
       c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
@@ -192,25 +197,27 @@ def install(
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
       c8ydm device install linux-0001 --config tedge-defaults --wait
       c8ydm device install linux-0003 --config-text ./linux-0003.conf
+      c8ydm device install linux-0001 --profile Baseline --wait
     """
-    from c8ydm.api.errors import InputError
-    from c8ydm.procedures.device.changes import plan_install
+    from c8ydm.procedures.device.changes import check_install_sources, plan_install
     from c8ydm.procedures.device.config_send import read_text_file
     from c8ydm.procedures.repository.versions import PackageSpec
     from c8ydm.procedures.resolve import resolve_device
 
-    if profile:
-        raise InputError("--profile is not yet supported by device install")
     firmware_spec = PackageSpec.parse(firmware) if firmware is not None else None
     software_specs = [PackageSpec.parse(text) for text in software or []]
-    text = read_text_file(config_text) if config_text is not None else None
+    configs, text = config or (), read_text_file(config_text) if config_text is not None else None
+    check_install_sources(
+        firmware=firmware_spec, patch=patch, software=software_specs, profile=profile, configs=configs,
+        config_text=text,
+    )  # fmt: skip
     client = app.client()
     target = resolve_device(client, device)
 
     def make_plan() -> ChangePlan:
         return plan_install(
             client, target, firmware=firmware_spec, patch=patch, software=software_specs,
-            configs=config or (), config_text=text,
+            configs=configs, config_text=text, profile=profile,
         )  # fmt: skip
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)

@@ -5,9 +5,9 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), or the UI's firmware/software prototypes (``prototypes``) or configuration prototype
-  (``config_prototype``, whose selection is checked for device types: ``selection``). Every
-  prototype carries a fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``), its device-profile one
+  (``profile``) or its configuration one (``config_prototype``, whose selection is checked for
+  device types: ``selection``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
   so §14(c) has nothing to escape); queries c8ydm makes from ``--type`` values go through the builder.
@@ -29,6 +29,7 @@ from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.bulk.config_prototype import check_configuration_selection, configuration_prototype
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
@@ -53,6 +54,7 @@ class BulkRequest:
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
     config: str | None = None  # a configuration entry's NAME
+    profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
     device_types: tuple[str, ...] = ()
@@ -67,6 +69,7 @@ class BulkRequest:
             "--firmware": self.firmware,
             "--software": self.software,
             "--config": self.config,
+            "--profile": self.profile,
         }
         targets = {"--group": self.group, "--query": self.query, "--type": self.device_types}
         for kind, given in (("source", sources), ("target", targets)):
@@ -109,6 +112,8 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
     if request.config is not None:
         return configuration_prototype(client, request.config)
+    if request.profile is not None:
+        return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
 
 
