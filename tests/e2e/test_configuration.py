@@ -247,3 +247,22 @@ def test_edit_with_a_new_file_removes_the_old_one(
     assert edited["configurationType"] == "tedge.toml" and edited["url"] != added["entry"]["url"]
     assert old.status_code == 404
     assert (tmp_path / "got.toml").read_text(encoding="utf-8") == "b = 2\n" and downloaded["size"] == 6
+
+
+def test_to_writes_a_file_and_an_existing_one_is_refused_before_the_device_is_asked(
+    saved: dict[str, Any], c8ydm: Callable[..., Run], tmp_path: Path
+) -> None:
+    written = ok(
+        c8ydm("device", "snapshot", "linux-0001", "--type", "tedge.toml", "--latest", "--to", str(tmp_path))
+    )
+    before = ok(c8ydm("device", "operations", "linux-0001", "--limit", "1", "-o", "json"))
+    refused = c8ydm(
+        "device", "snapshot", "linux-0001", "--type", "tedge.toml", "--to", str(tmp_path), "-o", "json"
+    )
+    after = ok(c8ydm("device", "operations", "linux-0001", "--limit", "1", "-o", "json"))
+
+    target = tmp_path / "linux-0001-tedge.toml"
+    assert written["snapshot"]["path"] == str(target) and "content" not in written["snapshot"]
+    assert target.read_bytes().decode("utf-8").startswith("# tedge.toml of linux-0001")
+    assert refused.code == 2 and "already exists" in refused.stderr
+    assert after == before  # no request was sent

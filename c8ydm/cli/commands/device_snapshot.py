@@ -82,16 +82,22 @@ def snapshot(
       c8ydm device snapshot linux-0003 --text --wait
     """
     from c8ydm.cli.views.device import changes_view
-    from c8ydm.procedures.device.config_snapshot import SnapshotRequest, fetch_snapshot, plan_snapshot
+    from c8ydm.procedures.device.config_snapshot import (
+        SnapshotRequest,
+        fetch_snapshot,
+        plan_snapshot,
+        snapshot_destination,
+    )
     from c8ydm.procedures.resolve import resolve_device
 
     request = SnapshotRequest(config_type, text, latest, save_as, description)
     client = app.client()
     target = resolve_device(client, device)
+    dest = snapshot_destination(target, request, to, overwrite=app.options.yes) if to is not None else None
     changes = _apply(app, client, lambda: plan_snapshot(client, target, request), wait_pending=wait_pending,
                      force=force)  # fmt: skip
     operation = changes.operations[0] if changes.operations else None
-    if operation is not None and (client.dry_run or not (wait or to or save_as)):
+    if operation is not None and (client.dry_run or not (wait or dest or save_as)):
         if not client.dry_run:
             app.message(f"Requested; read the answer later with: c8ydm device snapshot {device} --latest")
         return app.show(changes_view(changes))
@@ -100,7 +106,7 @@ def snapshot(
     found = fetch_snapshot(client, target, request, since=operation)
     if not found.is_newer:
         app.warning("the device reported no snapshot newer than the request; this is the newest there is")
-    _deliver(app, client, target, found, request, operation=operation, to=to)
+    _deliver(app, client, target, found, request, operation=operation, to=dest)
 
 
 def _deliver(
@@ -113,12 +119,13 @@ def _deliver(
     operation: Operation | None,
     to: Path | None,
 ) -> None:
-    """Write to ``--to``, save as ``--save-as``, or show the content (raw for a table, else in JSON)."""
+    """Write to ``to`` (checked before the request), save as ``--save-as``, or show the content (raw for
+    a table, else in JSON)."""
     from c8ydm.api.errors import InputError
     from c8ydm.cli.views.configuration import is_text, snapshot_view
     from c8ydm.procedures.device.config_snapshot import save_snapshot, write_snapshot
 
-    path = write_snapshot(device, found, to, overwrite=app.options.yes) if to is not None else None
+    path = write_snapshot(found, to) if to is not None else None
     saved = None
     if request.save_as is not None:
         saved = save_snapshot(client, device, found, request.save_as, description=request.description)

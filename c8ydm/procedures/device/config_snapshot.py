@@ -211,18 +211,24 @@ def save_snapshot(
         return execute_add(client, plan_add(client, request))
 
 
-def snapshot_file_name(device: ManagedObject, snapshot: Snapshot) -> str:
+def snapshot_file_name(device: ManagedObject, request: SnapshotRequest) -> str:
     """``<device>-<type>`` (``-configuration`` for legacy, ``-configuration.txt`` for text), made safe
     as one file name."""
-    what = snapshot.config_type or ("configuration.txt" if snapshot.is_text else "configuration")
+    what = request.config_type or ("configuration.txt" if request.is_text else "configuration")
     name = f"{device_label(device)}-{what}"
     return "".join("_" if c in "/\\" or ord(c) < 32 else c for c in name).lstrip(".") or "snapshot"
 
 
-def write_snapshot(device: ManagedObject, snapshot: Snapshot, to: Path, *, overwrite: bool) -> Path:
-    """Write the content to ``to`` (into it, when a directory); InputError for an existing file
-    without ``overwrite``. Written to ``<dest>.part`` first, then renamed."""
-    dest = destination(to, snapshot_file_name(device, snapshot), overwrite=overwrite)
+def snapshot_destination(
+    device: ManagedObject, request: SnapshotRequest, to: Path, *, overwrite: bool
+) -> Path:
+    """Where ``--to`` writes (into it, when a directory); InputError for an existing file without
+    ``overwrite``. Checked before the device is asked, so a refusal sends nothing."""
+    return destination(to, snapshot_file_name(device, request), overwrite=overwrite)
+
+
+def write_snapshot(snapshot: Snapshot, dest: Path) -> Path:
+    """Write the content to ``dest`` via ``<dest>.part``, renamed when complete."""
     partial = dest.with_name(dest.name + ".part")
     try:
         partial.write_bytes(snapshot.data)
