@@ -23,7 +23,7 @@ FIRMWARE = ("rollout", "start", "--firmware", "fw@1.0", "--group", "Fleet")
         ((*FIRMWARE, "--soak", "a while"), "--soak 'a while' is not a duration"),
         (
             ("rollout", "start", "--group", "Fleet"),
-            "give exactly one source: --firmware, --software, --profile",
+            "give exactly one source: --firmware, --software, --config, --profile",
         ),
         (("rollout", "start", "--firmware", "fw@1.0"), "give exactly one target: --group, --query"),
     ],

@@ -283,3 +283,35 @@ def test_a_device_profile_rolls_out_to_the_devices_that_support_it(c8ydm: Runner
     assert (done["status"], done["operation"]["kind"], done["devices"]) == ("finished", "profile", 2)
     shown = ok(c8ydm("device", "show", "linux-0005", "-o", "json"))
     assert shown["c8y_Profile"]["profileExecuted"] is True
+
+
+def test_a_configuration_rolls_out_to_the_devices_that_declare_its_type(
+    c8ydm: Runner, tmp_path: Path
+) -> None:
+    settings = tmp_path / "tedge.toml"
+    settings.write_text("[mqtt]\nport = 1883\n")
+    ok(
+        c8ydm(
+            "config",
+            "add",
+            "e2e-rollout-tedge",
+            "--file",
+            str(settings),
+            "--type",
+            "tedge.toml",
+            "-o",
+            "json",
+        )
+    )
+
+    done = ok(c8ydm("rollout", "start", "--config", "e2e-rollout-tedge", "--query", ALL, "--wait", *FAST,
+                    "-o", "json"))  # fmt: skip
+
+    assert (done["status"], done["operation"]["kind"], done["devices"]) == ("finished", "configuration", 1)
+    again = ok(
+        c8ydm("rollout", "start", "--config", "e2e-rollout-tedge", "--query", ALL, "--dry-run", "-o", "json")
+    )
+    reasons = {item["name"]: item["reason"] for item in again["excluded"]}
+    assert (
+        reasons["linux-0001"] == "already has configuration e2e-rollout-tedge"
+    )  # its c8y_Configuration_<type>

@@ -82,3 +82,45 @@ def test_software_excludes_devices_with_every_item_installed_and_other_styles(
     fragments: dict[str, Any], reason: str | None
 ) -> None:
     assert exclusion_reason(SOFTWARE, device(**fragments)) == reason
+
+
+CONFIGURATION = RolloutOperation(
+    "configuration",
+    "configuration tedge-base",
+    {
+        "description": "Update configuration to: tedge-base.",
+        "c8y_DownloadConfigFile": {"type": "tedge.toml", "url": "https://x/inventory/binaries/9"},
+    },
+    "c8y_DownloadConfigFile",
+    {"tedge-base": "c8y_Linux"},
+)
+TYPE = "tedge.toml"
+TYPED = {"c8y_SupportedOperations": ["c8y_DownloadConfigFile"], "c8y_SupportedConfigurations": ["tedge.toml"]}
+
+
+@pytest.mark.parametrize(
+    ("fragments", "reason"),
+    [
+        (TYPED, None),
+        (
+            {
+                **TYPED,
+                "c8y_Configuration_tedge.toml": {
+                    "type": "tedge.toml",
+                    "url": "https://x/inventory/binaries/9",
+                },
+            },
+            "already has configuration tedge-base",
+        ),
+        ({**TYPED, "c8y_Configuration_tedge.toml": {"url": "https://x/inventory/binaries/8"}}, None),
+        (
+            {**TYPED, "c8y_SupportedConfigurations": ["a"]},
+            f"does not support the configuration type {TYPE!r}",
+        ),
+        ({"c8y_SupportedOperations": ["c8y_Firmware"]}, "does not support c8y_DownloadConfigFile"),
+    ],
+)
+def test_a_typed_configuration_needs_its_type_and_skips_devices_that_report_its_url(
+    fragments: dict[str, Any], reason: str | None
+) -> None:
+    assert exclusion_reason(CONFIGURATION, device(**fragments)) == reason

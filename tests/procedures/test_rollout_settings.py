@@ -92,10 +92,10 @@ def test_durations_read_seconds_minutes_hours_days(text: str, seconds: float) ->
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({}, "give exactly one source: --firmware, --software, --profile"),
+        ({}, "give exactly one source: --firmware, --software, --config, --profile"),
         (
             {"firmware": "fw@1", "software": ("sw@1",)},
-            "give exactly one source: --firmware, --software, --profile",
+            "give exactly one source: --firmware, --software, --config, --profile",
         ),
         ({"firmware": "fw@1", "group": "g", "query": "x"}, "give exactly one target: --group, --query"),
         (

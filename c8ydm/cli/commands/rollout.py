@@ -31,6 +31,7 @@ from c8ydm.cli.commands._rollout import (
     start_rollout,
 )
 from c8ydm.cli.commands.bulk import (
+    ConfigSource,
     FirmwareSource,
     GroupTarget,
     PatchOption,
@@ -60,6 +61,7 @@ def start(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    config: ConfigSource = None,
     profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
@@ -81,11 +83,11 @@ def start(
 ) -> None:
     """Plan a rollout, create it in the tenant and start its first wave (asks unless --yes).
 
-    Give one source (--firmware NAME@V [--patch P], --software NAME@V..., --profile NAME) and one
-    target (--group or --query), read once and frozen: devices that do not support the operation,
-    whose type the repository entry excludes, or that already have it are left out, with the reason.
-    The rest are shuffled (a wave is a sample) and cut into --waves: counts or cumulative
-    percentages ending at 100%. Each wave is one bulk operation over a hidden group.
+    Give one source (--firmware NAME@V [--patch P], --software NAME@V..., --config NAME, --profile
+    NAME) and one target (--group or --query), read once and frozen: devices that do not support
+    the operation, whose type the repository entry excludes, or that already have it are left out,
+    with the reason. The rest are shuffled (a wave is a sample) and cut into --waves: counts or
+    cumulative percentages ending at 100%. Each wave is one bulk operation over a hidden group.
 
     A wave passes when its operations are final and its failures (failed operations, operations
     past --device-timeout, devices with a --halt-on-alarm alarm) stay within --max-failures;
@@ -95,9 +97,8 @@ def start(
     the first wave and leaves the rest to `rollout resume`. Running the same start again continues
     the open rollout of the same name instead of creating another. --dry-run prints the plan.
 
-    With --file or --url (and --description for a new entry) the firmware version is released
-    first, as `firmware add --if-exists skip` does: one command releases and rolls out, and its
-    re-run neither uploads again nor starts a second rollout.
+    --file or --url (with --description for a new entry) release the firmware version first, as
+    `firmware add --if-exists skip` does: one command releases and rolls out, safely re-run.
 
     Example:
       c8ydm rollout start --firmware linux-image@6.1.2 --group "All Linux" --dry-run
@@ -108,9 +109,9 @@ def start(
     from c8ydm.procedures.rollout.request import RolloutRequest
 
     request = RolloutRequest(
-        firmware=firmware, patch=patch, software=tuple(software or ()), profile=profile, group=group_name,
-        query=query, name=name, waves=waves, max_failures=max_failures, min_sample=min_sample,
-        device_timeout=device_timeout, soak=soak, pause_after_wave=pause_after_wave,
+        firmware=firmware, patch=patch, software=tuple(software or ()), config=config, profile=profile,
+        group=group_name, query=query, name=name, waves=waves, max_failures=max_failures,
+        min_sample=min_sample, device_timeout=device_timeout, soak=soak, pause_after_wave=pause_after_wave,
         halt_on_alarm=tuple(halt_on_alarm or ()), ramp=ramp, seed=seed,
     )  # fmt: skip
     released = release_request(request, file=file, url=url, description=description, device_type=device_type)

@@ -5,11 +5,14 @@ marker: every wave adds its own ``c8ydm_Origin`` (rollout id and wave, 14(f)). A
 from the plan, with the reason, when
 
 - it does not support the operation (the prototype's fragment is not in ``c8y_SupportedOperations``;
-  bulk software always uses ``c8y_SoftwareUpdate``, §11.3, so devices of the other styles are out);
+  bulk software always uses ``c8y_SoftwareUpdate``, §11.3, so devices of the other styles are out;
+  a typed configuration also needs its type in ``c8y_SupportedConfigurations``, §8.3);
 - the repository entry is for another device type (never send firmware to a type it excludes);
 - it already has what the rollout installs, as the inventory listing shows it (``c8y_Firmware``
   name and version, every software item in ``c8y_SoftwareList`` or the legacy ``c8y_Software``;
-  for a device profile: ``c8y_Profile`` names it as executed and nothing drifted from it, §9.2).
+  for a device profile: ``c8y_Profile`` names it as executed and nothing drifted from it, §9.2; a
+  typed configuration: ``c8y_Configuration_<type>`` reports the entry's URL, §8.3. A legacy,
+  untyped configuration cannot be told from the listing and is always sent).
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.procedures.bulk.config_prototype import configuration_prototype
 from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import Prototype, firmware_prototype, software_prototype
 from c8ydm.procedures.device.compliance import assigned_profile, compare, device_software
+from c8ydm.procedures.device.configuration import configuration_types
 from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT
 from c8ydm.procedures.repository.versions import PackageSpec
 from c8ydm.procedures.rollout.request import RolloutRequest
@@ -30,13 +35,14 @@ from c8ydm.procedures.rollout.request import RolloutRequest
 FIRMWARE_FRAGMENT = "c8y_Firmware"
 SOFTWARE_FRAGMENT = "c8y_SoftwareUpdate"
 PROFILE_FRAGMENT = "c8y_DeviceProfile"
+CONFIG_FRAGMENT = "c8y_DownloadConfigFile"
 
 
 @dataclass(frozen=True)
 class RolloutOperation:
     """The operation of a rollout: its kind, a label for people, the prototype without a marker."""
 
-    kind: str  # "firmware", "software", "profile"
+    kind: str  # "firmware", "software", "configuration", "profile"
     label: str  # "firmware linux-image 6.1.2"
     prototype: dict[str, Any]
     fragment: str  # the operation fragment a device must support
@@ -68,6 +74,14 @@ def _unmarked(prototype: Prototype) -> dict[str, Any]:
 
 def build_operation(client: Client, request: RolloutRequest) -> RolloutOperation:
     """The rollout's operation from the repository (GET the entries and their versions, §3.2)."""
+    if request.config is not None:
+        prototype = configuration_prototype(client, request.config)
+        label = "configuration " + prototype.body["description"].removeprefix(
+            "Update configuration to: "
+        ).rstrip(".")
+        return RolloutOperation(
+            "configuration", label, _unmarked(prototype), CONFIG_FRAGMENT, prototype.device_types
+        )
     if request.profile is not None:
         prototype = profile_prototype(client, request.profile)
         label = f"device profile {prototype.body['profileName']}"
@@ -114,6 +128,9 @@ def is_at_target(operation: RolloutOperation, device: ManagedObject) -> bool:
         return all(installed.get(str(item.get("name"))) == str(item.get("version")) for item in wanted)
     if operation.kind == "profile" and isinstance(wanted, Mapping):
         return _has_profile(operation, device)
+    if operation.kind == "configuration" and isinstance(wanted, Mapping) and wanted.get("type"):
+        reported = device.fragment(f"c8y_Configuration_{wanted['type']}")
+        return isinstance(reported, Mapping) and reported.get("url") == wanted.get("url")
     return False
 
 
@@ -135,6 +152,9 @@ def exclusion_reason(operation: RolloutOperation, device: ManagedObject) -> str 
     supported = device.supported_operations or []
     if operation.fragment not in supported:
         return f"does not support {operation.fragment}"
+    config_type = (operation.prototype.get(CONFIG_FRAGMENT) or {}).get("type")
+    if operation.kind == "configuration" and config_type and config_type not in configuration_types(device):
+        return f"does not support the configuration type {config_type!r}"
     for entry, device_type in operation.device_types.items():
         if device.type != device_type:
             return f"{operation.kind} {entry!r} is for devices of type {device_type!r}, not {device.type!r}"

@@ -1,6 +1,7 @@
 """``RolloutRequest``: what ``rollout start`` was asked, checked when made (InputError, exit 2).
 
-Exactly one source (``--firmware NAME@V [--patch P]``, ``--software NAME@V``…, ``--profile NAME``)
+Exactly one source (``--firmware NAME@V [--patch P]``, ``--software NAME@V``…, ``--config NAME``,
+``--profile NAME``)
 and one target (``--group G`` or ``--query Q``); waves, thresholds and durations as ``settings``
 parses them.
 """
@@ -30,6 +31,7 @@ class RolloutRequest:
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
     profile: str | None = None  # a device profile's name or id
+    config: str | None = None  # a configuration entry's name or id
     group: str | None = None
     query: str | None = None
     name: str | None = None
@@ -45,7 +47,12 @@ class RolloutRequest:
 
     def __post_init__(self) -> None:
         """Exactly one source and one target; every option readable (InputError, exit 2)."""
-        sources = {"--firmware": self.firmware, "--software": self.software, "--profile": self.profile}
+        sources = {
+            "--firmware": self.firmware,
+            "--software": self.software,
+            "--config": self.config,
+            "--profile": self.profile,
+        }
         targets = {"--group": self.group, "--query": self.query}
         for kind, given in (("source", sources), ("target", targets)):
             if sum(1 for value in given.values() if value not in (None, ())) != 1:
