@@ -147,7 +147,11 @@ def _plan_target(client: Client, plan: BulkPlan) -> None:
         selection = None
         if wanted is not None:
             selection = restrict_to_device_type(client, wanted, group=group, query=request.query)
-        if selection is not None and selection.has_excluded and not request.device_types:
+        if (
+            selection is not None
+            and selection.has_excluded
+            and (not request.device_types or selection.matching == 0)
+        ):
             raise selection.refusal(what=_source_name(plan.prototype))
         if selection is not None and selection.has_excluded:
             plan.device_query, plan.matching = selection.query, selection.matching

@@ -62,7 +62,7 @@ def check_source(operation: Operation, *, allow_full_state: bool = False, force:
     device = operation.device_name or operation.device_id or "?"
     fragment = full_state_fragment(operation)
     if fragment is not None and not allow_full_state:
-        meaning = FULL_STATE_FRAGMENTS[fragment].format(device=repr(device))
+        meaning = FULL_STATE_FRAGMENTS[fragment].format(device=device)
         hint = _install_hint(operation) if fragment != "c8y_Configuration" else None
         raise InputError(
             f"operation {operation.id} carries {fragment}, {meaning}",
@@ -70,7 +70,7 @@ def check_source(operation: Operation, *, allow_full_state: bool = False, force:
         )
     if operation.status is OperationStatus.FAILED and not force:
         raise InputError(
-            f"operation {operation.id} FAILED on device {device!r} "
+            f"operation {operation.id} FAILED on device {device} "
             f"({operation.failure_reason or 'no reason given'}); a copy would repeat what failed",
             hint="add --force to copy it anyway",
         )

@@ -48,6 +48,12 @@ class TypedSelection:
     def refusal(self, *, what: str, option: str = "--type") -> InputError:
         """The exit-2 refusal naming the excluded devices, and how to restrict the target."""
         counted = f"{self.excluded} device(s)" if self.excluded is not None else "devices"
+        if self.matching == 0:
+            return InputError(
+                f"{what} is for devices of type {self.device_type!r}, and none of the {counted} of "
+                f"{self.target} is of that type: nothing would be scheduled",
+                hint=f"target the {self.device_type} devices with {option} {self.device_type} alone",
+            )
         return InputError(
             f"{what} is for devices of type {self.device_type!r}, but {self.target} holds {counted} "
             f"of other types (and {self.matching if self.matching is not None else '?'} of that type)",
