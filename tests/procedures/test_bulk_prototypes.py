@@ -236,10 +236,10 @@ def connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ("args", "message"),
     [
         (["--firmware", "fw", "--software", "sw", "--group", "G"],
-         "give exactly one source: --from-operation, --firmware, --software"),
+         "give exactly one source: --from-operation, --firmware, --software, --profile"),
         (["--from-operation", "1", "--firmware", "fw", "--group", "G"],
-         "give exactly one source: --from-operation, --firmware, --software"),
-        (["--group", "G"], "give exactly one source: --from-operation, --firmware, --software"),
+         "give exactly one source: --from-operation, --firmware, --software, --profile"),
+        (["--group", "G"], "give exactly one source: --from-operation, --firmware, --software, --profile"),
         (["--firmware", "fw"], "give exactly one target: --group, --query or --type"),
         (["--firmware", "fw", "--group", "G", "--query", "type eq 'x'"],
          "give exactly one target: --group, --query or --type"),

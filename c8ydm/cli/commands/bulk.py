@@ -54,6 +54,12 @@ SoftwareSource = Annotated[
         help="Software to install from the repository (repeatable).",
     ),
 ]
+ProfileSource = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"), help="A device profile."
+    ),
+]
 GroupTarget = Annotated[
     str | None,
     typer.Option(
@@ -118,6 +124,7 @@ def create(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
     device_types: TypeTarget = None,
@@ -128,19 +135,18 @@ def create(
     force: ForceOption = False,
     allow_full_state: AllowFullState = False,
 ) -> None:
-    """Schedule an operation for a group of devices: a copy of an existing one, or firmware or
-    software from the repository, with the UI's bulk prototypes.
+    """Schedule an operation for a group of devices: a copy of an existing one, or firmware,
+    software or a device profile from the repository, with the UI's bulk prototypes.
 
-    Give one source (--from-operation, --firmware, --software) and one target (--group, --query,
-    --type). A copied operation loses its device and status; every prototype gets a fresh
+    Give one source (--from-operation, --firmware, --software, --profile) and one target (--group,
+    --query, --type). A copied operation loses its device and status; every prototype gets a fresh
     c8ydm_Origin marker. A --query (e.g. "type eq 'c8y_Linux'") is sent as written; --type builds
     one, and with --group or --query keeps only their devices of that type (a hidden dynamic group,
     as the UI makes). The ramp must be within the tenant's bounds; the start not in the past.
 
-    Refused (exit 2): an entry made for another device type than some devices of the target (the
-    message counts them; add --type), a copied operation that FAILED (--force) or that sets a
-    device's whole state, like a full software list (--allow-full-state). Refused (exit 7) while
-    the same operation still runs for the same target (--force). Lost answers are reconciled.
+    Refused (exit 2): an entry for another device type than some of the target's (counted; add
+    --type), a copied operation that FAILED (--force) or sets a whole state (--allow-full-state).
+    Exit 7 while the same operation still runs for the target (--force).
 
     --wait follows the progress on stderr: exit 0 all succeeded, 14 some devices failed, 11 all
     failed, 12 --timeout passed (nothing is cancelled). --dry-run prints the requests only.
@@ -148,16 +154,16 @@ def create(
     Example:
       c8ydm bulk create --firmware linux-image@6.1.2 --group "All Linux" --wait
       c8ydm bulk create --firmware gw-os@2.4.0 --group "Field test" --type c8y_Gateway --start +10m
-      c8ydm bulk create --software nginx@1.24.0 --software curl --query "name eq 'edge-*'"
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
+      c8ydm bulk create --profile Baseline --group "All Linux" --wait
     """
     from c8ydm.cli.views.bulk import bulk_view
     from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
 
     request = BulkRequest(
         operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
-        group=group_name, query=query, device_types=tuple(device_types or ()), start=start, ramp=ramp,
-        note=note, force=force, allow_full_state=allow_full_state,
+        profile=profile, group=group_name, query=query, device_types=tuple(device_types or ()),
+        start=start, ramp=ramp, note=note, force=force, allow_full_state=allow_full_state,
     )  # fmt: skip
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
     plan = plan_bulk(client, request)

@@ -10,7 +10,7 @@ import typer
 from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, new_group
+from c8ydm.cli.options import command, complete_names, new_group
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,6 +92,13 @@ def operations(
     app.show(operations_view(found))
 
 
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"),
+        help="Apply this device profile (alone, without --firmware/--software).",
+    ),
+]  # fmt: skip
 WaitPendingOption = Annotated[
     bool,
     typer.Option(
@@ -151,40 +158,44 @@ def install(
     config: Annotated[
         list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")
     ] = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
-    ] = None,
+    profile: ProfileOption = None,
     wait: WaitOption = False,
     wait_pending: WaitPendingOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Install firmware (or a patch) and software on a device.
+    """Install firmware (or a patch) and software on a device, or apply a device profile.
 
     Firmware and software make two operations, firmware first; everything is checked before either
-    is created (device support, device type, software type). Software already installed in that
-    version is reported as unchanged. A new operation while one of the same kind is PENDING or
-    EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait for it first)
-    or --force. Without --wait the created operations are printed.
+    is created (device support, device type, software type). --profile makes one operation that
+    applies the profile's firmware, software and configuration (the device must support
+    c8y_DeviceProfile, and fit the profile's device type and software types). Software already
+    installed in that version is reported as unchanged. A new operation while one of the same kind
+    is PENDING or EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait
+    for it first) or --force. Without --wait the created operations are printed.
 
     Example:
       c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
       c8ydm device install gw-7 --firmware gw-os@2.4.0 --patch 2.4.0-p2
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
+      c8ydm device install linux-0001 --profile Baseline --wait
     """
     from c8ydm.api.errors import InputError
-    from c8ydm.procedures.device.changes import plan_install
+    from c8ydm.procedures.device.changes import check_install_sources, plan_install
     from c8ydm.procedures.repository.versions import PackageSpec
     from c8ydm.procedures.resolve import resolve_device
 
-    if config or profile:
-        raise InputError("--config and --profile are not yet supported by device install")
+    if config:
+        raise InputError("--config is not yet supported by device install")
     firmware_spec = PackageSpec.parse(firmware) if firmware is not None else None
     software_specs = [PackageSpec.parse(text) for text in software or []]
+    check_install_sources(firmware=firmware_spec, patch=patch, software=software_specs, profile=profile)
     client = app.client()
     target = resolve_device(client, device)
 
     def make_plan() -> ChangePlan:
-        return plan_install(client, target, firmware=firmware_spec, patch=patch, software=software_specs)
+        return plan_install(
+            client, target, firmware=firmware_spec, patch=patch, software=software_specs, profile=profile
+        )
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
 

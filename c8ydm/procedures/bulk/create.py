@@ -5,8 +5,8 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), or the UI's firmware/software prototypes (``prototypes``). Every prototype carries a
-  fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``) or its device-profile one
+  (``profile``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
   A copied operation that sets a device's whole state or that FAILED is refused (``sources``).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
@@ -39,6 +39,7 @@ from c8ydm.procedures.bulk.once import (
     duplicate_error,
     find_duplicate,
 )
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
@@ -63,6 +64,7 @@ class BulkRequest:
     firmware: str | None = None  # NAME[@VERSION]
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
+    profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
     device_types: tuple[str, ...] = ()
@@ -78,6 +80,7 @@ class BulkRequest:
             "--from-operation": self.operation_id,
             "--firmware": self.firmware,
             "--software": self.software,
+            "--profile": self.profile,
         }
         targets = {"--group": self.group, "--query": self.query}
         if sum(1 for value in sources.values() if value not in (None, ())) != 1:
@@ -123,6 +126,8 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
         return Prototype(operation_prototype(source))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+    if request.profile is not None:
+        return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
 
 
@@ -177,9 +182,8 @@ def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     """
     start_date = parse_start(request.start)
     prototype = _prototype(client, request)
+    check_target_types(prototype, request.device_types)
     plan = BulkPlan(request, prototype, start_date, check_ramp(client, request.ramp))
-    if request.group is None and request.query is None:
-        check_target_types(prototype, request.device_types)
     _plan_target(client, plan)
     if not request.force:
         group_id = str(plan.group.id) if plan.group is not None else None

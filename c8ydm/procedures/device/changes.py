@@ -4,6 +4,8 @@ Firmware and software together make TWO operations, the firmware one first (§6 
 fragment each, and a device acts on one fragment per operation). Both are planned before either is
 sent, so a refusal of the second (say, a software type the device lacks) creates nothing at all.
 Nothing is sent for software that is already installed in the wanted version ("unchanged").
+A device profile (``--profile``) is one operation of its own (``profile.py``, §9.2), never combined
+with firmware or software in one command: it brings its own.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from c8ydm.procedures.device.pending import (
     pending_error,
     pending_of_kind,
 )
+from c8ydm.procedures.device.profile import plan_profile_install
 from c8ydm.procedures.device.software import plan_software_change
 from c8ydm.procedures.reconcile import Report, create_operation
 from c8ydm.procedures.repository.versions import PackageSpec
@@ -64,6 +67,26 @@ def _find_pending(client: Client, plan: ChangePlan) -> ChangePlan:
     return plan
 
 
+def check_install_sources(
+    *,
+    firmware: PackageSpec | None = None,
+    patch: str | None = None,
+    software: Sequence[PackageSpec] = (),
+    profile: str | None = None,
+) -> None:
+    """InputError (exit 2, before any request) for an install that names nothing, a patch without
+    firmware, or a profile together with firmware or software (it brings its own: they would race)."""
+    if patch is not None and firmware is None:
+        raise InputError("--patch needs --firmware NAME@BASE_VERSION")
+    if profile is not None and (firmware is not None or software):
+        raise InputError("--profile applies a whole device profile: give it without --firmware/--software")
+    if profile is None and firmware is None and not software:
+        raise InputError(
+            "nothing to install",
+            hint="give --firmware NAME@VERSION and/or --software NAME@VERSION, or --profile NAME",
+        )
+
+
 def plan_install(
     client: Client,
     device: ManagedObject,
@@ -71,18 +94,19 @@ def plan_install(
     firmware: PackageSpec | None = None,
     patch: str | None = None,
     software: Sequence[PackageSpec] = (),
+    profile: str | None = None,
     run_id: str | None = None,
 ) -> ChangePlan:
-    """Plan firmware (optionally a patch) and software: both checked before either is sent.
+    """Plan firmware (optionally a patch) and software, or a device profile: all checked before
+    anything is sent.
 
-    GET the entries, versions and installed software, and the newest operation of each kind.
+    GET the entries, versions and installed software (or the profile), and the newest operation of
+    each kind.
     """
-    if patch is not None and firmware is None:
-        raise InputError("--patch needs --firmware NAME@BASE_VERSION")
-    if firmware is None and not software:
-        raise InputError(
-            "nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION"
-        )
+    check_install_sources(firmware=firmware, patch=patch, software=software, profile=profile)
+    if profile is not None:
+        plan = ChangePlan(device, bodies=[plan_profile_install(client, device, profile, run_id=run_id)])
+        return _find_pending(client, plan)
     plan = ChangePlan(device)
     if firmware is not None:
         plan.bodies.append(plan_firmware_install(client, device, firmware, patch=patch, run_id=run_id))
@@ -125,10 +149,13 @@ def install_on_device(
     firmware: PackageSpec | None = None,
     patch: str | None = None,
     software: Sequence[PackageSpec] = (),
+    profile: str | None = None,
     run_id: str | None = None,
 ) -> DeviceChanges:
     """``plan_install`` then ``execute_changes`` (not forced)."""
-    plan = plan_install(client, device, firmware=firmware, patch=patch, software=software, run_id=run_id)
+    plan = plan_install(
+        client, device, firmware=firmware, patch=patch, software=software, profile=profile, run_id=run_id
+    )
     return execute_changes(client, plan)
 
 
@@ -142,6 +169,7 @@ def remove_from_device(
 __all__ = [
     "ChangePlan",
     "DeviceChanges",
+    "check_install_sources",
     "execute_changes",
     "install_on_device",
     "plan_install",

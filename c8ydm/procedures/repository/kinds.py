@@ -118,6 +118,18 @@ CONFIGURATION = RepoKind(
     is_description_required_for_new=False,
 )
 KINDS = (FIRMWARE, SOFTWARE, CONFIGURATION)
+# Device profiles (§2, §9.1): an entry with no versions, no file and no c8y_Global. Only the generic
+# lookup, list query and delete serve it; its writes (create, copy, edit, set) are the profile
+# module's (``repository/profiles/``), so it is not among the KINDS that add, edit and download.
+PROFILE = RepoKind(
+    label="device profile",
+    command="profile",
+    entry_type="c8y_Profile",
+    device_type_path="c8y_Filter.type",
+    global_flag=None,  # §2.1: "The UI never gives profiles c8y_Global"
+    versions=None,
+    is_description_required_for_new=False,
+)
 
 
 def kinds_with_field(path: str) -> list[str]:

@@ -150,6 +150,9 @@ class Simulator:
         if expected == "PENDING":
             op = set_status(state, op_id, "EXECUTING", expected="PENDING")
             if op is not None:
+                device = state.store.get("managedObjects", str(op.get("deviceId")))
+                if device is not None:
+                    agent.started(state, device, op)  # e.g. a profile announced as not yet executed
                 self._schedule(op_id, "EXECUTING", str(op.get("deviceId")))
             return
         with LOCK:  # the user may cancel meanwhile: check, apply and finish in one step
