@@ -145,6 +145,15 @@ def test_the_tenant_password_appears_in_no_output_of_any_command_group(
         ),
         (("bulk", "list", "-v", "-o", "json"), env, ""),
         (("bulk", "show", "999999999", "-v", "-o", "json"), env, ""),
+        (("profile", "create", "canary-profile", "--dry-run", "-v", "-o", "json"), env, ""),
+        (("profile", "list", "-v", "-o", "json"), env, ""),
+        (("profile", "show", "nope", "-v", "-o", "json"), env, ""),
+        (("credentials", "list", "-v", "-o", "json"), env, ""),
+        (("credentials", "show", "nope", "-v", "-o", "json"), env, ""),
+        (("registration", "add", "canary-ext-1", "--dry-run", "-v", "-o", "json"), env, ""),
+        (("registration", "list", "-v", "-o", "json"), env, ""),
+        (("certificates", "list", "-v", "-o", "json"), env, ""),
+        (("certificates", "show", "ab12", "-v", "-o", "json"), env, ""),
         *((("device", "list", "-v", "-o", "json"), bad, "") for bad in bad_env),
         (("login", f"http://admin:{CANARY}@127.0.0.1:1", "-v", "-o", "json"), None, ""),
         (("sandbox", "start", "--port", "-1", "-v", "-o", "json"), None, ""),
@@ -154,7 +163,8 @@ def test_the_tenant_password_appears_in_no_output_of_any_command_group(
 
     codes = [invoke(*args, env=extra, stdin=stdin).code for args, extra, stdin in calls]
 
-    assert codes == [0, 0, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 0, 4, 4, 0, 0, 4, 5, 2, 2, 2, 2, 2, 0, 0]
+    assert codes == [0, 0, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 0, 4, 4, 0, 0, 4,
+                     0, 0, 4, 0, 4, 0, 0, 0, 4, 5, 2, 2, 2, 2, 2, 0, 0]  # fmt: skip
     leaks = [" ".join(args) for args, result in runs if CANARY in result.stdout + result.stderr]
     assert leaks == []
     assert any("GET /inventory/managedObjects" in result.stderr for _, result in runs)  # -v really logged

@@ -86,7 +86,10 @@ def test_the_refusal_offers_the_install_only_software_the_source_made() -> None:
 
     with pytest.raises(InputError) as raised:
         check_source(source)
-    assert "use --software nginx@1.24.0 --software curl@8.0.1 (install only" in (raised.value.hint or "")
+    assert (raised.value.hint or "").startswith(
+        "to install and keep each device's other software: bulk create --software nginx@1.24.0 "
+        "--software curl@8.0.1 (devices with c8y_SoftwareUpdate), or device install DEVICE"
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,16 @@ def _source_name(prototype: Prototype) -> str:
     return repr(names[0]) if len(names) == 1 else "this operation"
 
 
+def _target_label(plan: BulkPlan) -> str:
+    """The target for people: a group, a group's devices of one type, or the device query."""
+    request = plan.request
+    if plan.group is not None:
+        return f"group {plan.group.name!r}"
+    if request.group is not None:
+        return f"the {request.device_types[0]} devices of group {request.group!r}"
+    return f"the devices of {plan.device_query!r}"
+
+
 def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     """Build the prototype, check the ramp, resolve the target; nothing is created.
 
@@ -189,8 +199,7 @@ def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
         group_id = str(plan.group.id) if plan.group is not None else None
         running = find_duplicate(client, prototype.body, group_id=group_id, device_query=plan.device_query)
         if running is not None:
-            target = f"group {plan.group.name!r}" if plan.group is not None else repr(plan.device_query)
-            raise duplicate_error(running, target)
+            raise duplicate_error(running, _target_label(plan))
     return plan
 
 

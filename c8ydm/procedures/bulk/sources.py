@@ -17,7 +17,8 @@ would surprise a fleet, so they are refused (exit 2) unless the user says otherw
     prototypes (§11.3).
 
   ``--software NAME@VERSION`` builds an install-only prototype instead (the hint names the
-  installs the source made when its description follows the UI's template, §7.4);
+  installs the source made when its description follows the UI's template, §7.4), for devices that
+  support ``c8y_SoftwareUpdate``; ``device install`` serves the others from their own lists;
   ``--allow-full-state`` copies it anyway.
 - An operation that FAILED: copying it repeats what already failed; ``--force`` copies it anyway.
 """
@@ -51,9 +52,12 @@ def _install_hint(operation: Operation) -> str:
     installs = _INSTALL.findall(operation.description or "")
     options = " ".join(f"--software {name}@{version}" for name, version in installs)
     example = options or "--software NAME@VERSION"
+    # A bulk software prototype is a c8y_SoftwareUpdate (§11.3): devices that only take a full list
+    # (the very devices whose operations are full lists) are served per device, from their own list.
     return (
-        f"to install software on every device, use {example} (install only, nothing removed); "
-        "to copy the whole state anyway, add --allow-full-state"
+        f"to install and keep each device's other software: bulk create {example} (devices with "
+        f"c8y_SoftwareUpdate), or device install DEVICE {example} (any device); "
+        "--allow-full-state copies the list anyway"
     )
 
 
