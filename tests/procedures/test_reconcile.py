@@ -178,3 +178,44 @@ def test_without_a_marker_nothing_is_looked_up(client: Client, router: respx.Moc
 
     assert find_operation(client, unmarked) is None
     assert not router.calls
+
+
+def test_a_hidden_group_whose_answer_was_lost_is_found_by_its_marker(
+    client: Client, router: respx.MockRouter
+) -> None:
+    from c8ydm.procedures.bulk.once import create_query_group_once
+
+    query = "$filter=(type eq 'c8y_Linux')"
+    post = router.post("/inventory/managedObjects").mock(side_effect=httpx.ReadTimeout("no answer"))
+    found = {
+        "id": "500",
+        "type": "c8y_DynamicGroup",
+        "c8y_DeviceQueryString": query,
+        "c8ydm_Origin": origin(RUN),
+    }
+    lookup = router.get("/inventory/managedObjects").respond(200, json=page("managedObjects", [found]))
+
+    assert create_query_group_once(client, query, run_id=RUN).id == "500"
+    assert post.call_count == 1
+    assert lookup.calls.last.request.url.params["query"] == (
+        f"$filter=((type eq 'c8y_DynamicGroup') and (c8ydm_Origin.runId eq '{RUN}'))"
+    )
+
+
+def test_a_registration_request_met_with_503_is_looked_up_by_external_id(
+    client: Client, router: respx.MockRouter, sleeps: list[float]
+) -> None:
+    from c8ydm.procedures.registration.requests import add_requests
+
+    path = "/devicecontrol/newDeviceRequests"
+    lookups = [
+        httpx.Response(404, json={"error": "devicecontrol/notFound", "message": "none"}),  # before: new
+        httpx.Response(200, json={"id": "ext-1", "status": "WAITING_FOR_CONNECTION"}),  # after the 503
+    ]
+    router.get(f"{path}/ext-1").mock(side_effect=lookups)
+    post = router.post(path).mock(return_value=error(503, **{"Retry-After": "2"}))
+
+    report = add_requests(client, ["ext-1"])
+
+    assert post.call_count == 1 and sleeps == [2.0]
+    assert [(o.external_id, o.status) for o in report.outcomes] == [("ext-1", "WAITING_FOR_CONNECTION")]
