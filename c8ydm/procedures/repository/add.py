@@ -221,7 +221,8 @@ def _finish_existing(client: Client, plan: AddPlan, report: Callable[[str], None
         assert parent is not None
         link_binary(client, parent, plan.unlinked_binary)
         if report is not None:
-            report(f"Linked binary {plan.unlinked_binary} under {parent}: an interrupted add had not.")
+            done = "Would link" if client.dry_run else "Linked"
+            report(f"{done} binary {plan.unlinked_binary} under {parent}: an interrupted add had not.")
     return AddResult("unchanged", plan.entry, version, request=plan.request)
 
 
