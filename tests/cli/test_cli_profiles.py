@@ -24,7 +24,7 @@ from c8ydm.cli.views.profile import profile_view
          "nothing to change: give --name, --device-type or --no-device-type"),
         (["profile", "create", " "], "NAME must not be empty or whitespace only"),
         (["bulk", "create", "--profile", "Baseline", "--software", "x", "--group", "G"],
-         "give exactly one source: --from-operation, --firmware, --software, --profile"),
+         "give exactly one source: --from-operation, --firmware, --software, --config, --profile"),
     ],
 )  # fmt: skip
 def test_bad_input_exits_2_without_a_session(cli: Callable[..., Run], args: list[str], message: str) -> None:

@@ -3,7 +3,8 @@
 - ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/devices/seed.py's fleet), started with
   ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
   ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts;
-  ``fleet_sandbox``: 100 devices, for runs under injected faults (test_fleet_safety.py).
+  ``fleet_sandbox``: 15 devices, with the seed's slow and failing configuration agents;
+  ``hundred_sandbox``: 100 devices, for runs under injected faults (test_fleet_safety.py).
 - ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
   no keyring and no stdin; returns a ``Run`` (code, stdout, stderr, ``.json()``).
   ``c8ydm_for(instance)`` makes a runner for another sandbox.
@@ -36,8 +37,16 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstanc
 
 @pytest.fixture(scope="session")
 def fleet_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
+    """15 devices: the seed's third round brings a slow (linux-0011) and a failing (gateway-0014)
+    configuration agent; 0.2 s per state change, so that a running operation can be seen."""
+    with recording_sandbox(tmp_path_factory.mktemp("fleet"), devices=15, op_delay_seconds=0.2) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def hundred_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
     """100 devices (60 c8y_Linux, 40 c8y_Gateway), for the fleet-safety runs under faults."""
-    with recording_sandbox(tmp_path_factory.mktemp("fleet"), devices=100) as instance:
+    with recording_sandbox(tmp_path_factory.mktemp("hundred"), devices=100) as instance:
         yield instance
 
 

@@ -145,6 +145,13 @@ def test_the_tenant_password_appears_in_no_output_of_any_command_group(
         ),
         (("bulk", "list", "-v", "-o", "json"), env, ""),
         (("bulk", "show", "999999999", "-v", "-o", "json"), env, ""),
+        (("config", "list", "-v", "-o", "json"), env, ""),
+        (
+            ("config", "add", "canary-conf", "--url", "https://x/c.toml", "--type", "t", "--dry-run", "-v"),
+            env,
+            "",
+        ),
+        (("config", "show", "nope", "-v", "-o", "json"), env, ""),
         (("profile", "create", "canary-profile", "--dry-run", "-v", "-o", "json"), env, ""),
         (("profile", "list", "-v", "-o", "json"), env, ""),
         (("profile", "show", "nope", "-v", "-o", "json"), env, ""),
@@ -163,7 +170,7 @@ def test_the_tenant_password_appears_in_no_output_of_any_command_group(
 
     codes = [invoke(*args, env=extra, stdin=stdin).code for args, extra, stdin in calls]
 
-    assert codes == [0, 0, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 0, 4, 4, 0, 0, 4,
+    assert codes == [0, 0, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 0, 4, 4, 0, 0, 4, 0, 0, 4,
                      0, 0, 4, 0, 4, 0, 0, 0, 4, 5, 2, 2, 2, 2, 2, 0, 0]  # fmt: skip
     leaks = [" ".join(args) for args, result in runs if CANARY in result.stdout + result.stderr]
     assert leaks == []

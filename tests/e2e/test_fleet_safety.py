@@ -51,9 +51,9 @@ class Faulted:
 
 
 @pytest.fixture(scope="module")
-def tenant(fleet_sandbox: SandboxInstance) -> Iterator[httpx.Client]:
+def tenant(hundred_sandbox: SandboxInstance) -> Iterator[httpx.Client]:
     """Direct admin access to the fleet sandbox (not through the proxy; its admin API is never faulted)."""
-    with httpx.Client(base_url=fleet_sandbox.url, auth=fleet_sandbox.auth, timeout=30) as client:
+    with httpx.Client(base_url=hundred_sandbox.url, auth=hundred_sandbox.auth, timeout=30) as client:
         yield client
         client.delete("/sandbox/admin/faults")
 
@@ -61,15 +61,15 @@ def tenant(fleet_sandbox: SandboxInstance) -> Iterator[httpx.Client]:
 @pytest.fixture(params=SEEDS, ids=[f"seed{seed}" for seed in SEEDS])
 def faulted(
     request: pytest.FixtureRequest,
-    fleet_sandbox: SandboxInstance,
+    hundred_sandbox: SandboxInstance,
     tenant: httpx.Client,
     c8ydm_for: Callable[[SandboxInstance], Callable[..., Run]],
 ) -> Iterator[Faulted]:
     seed = int(request.param)
-    with DroppingProxy(fleet_sandbox.url, LOST_ANSWERS, seed=seed) as proxy:
+    with DroppingProxy(hundred_sandbox.url, LOST_ANSWERS, seed=seed) as proxy:
         tenant.post("/sandbox/admin/faults", params={"seed": seed}, json=SANDBOX_FAULTS).raise_for_status()
         try:
-            yield Faulted(c8ydm_for(dataclasses.replace(fleet_sandbox, url=proxy.url)), proxy, seed)
+            yield Faulted(c8ydm_for(dataclasses.replace(hundred_sandbox, url=proxy.url)), proxy, seed)
         finally:
             tenant.delete("/sandbox/admin/faults")
 

@@ -14,6 +14,7 @@ from c8ydm.cli.options import command, complete_names, new_group
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.models.devicecontrol import BulkOperation
+    from c8ydm.procedures.bulk.create import BulkPlan
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
 
@@ -69,6 +70,19 @@ GroupTarget = Annotated[
 QueryTarget = Annotated[
     str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
 ]
+ConfigSource = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="NAME",
+        autocompletion=complete_names("config"),
+        help="A configuration from the repository.",
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")]
+FollowOption = Annotated[
+    bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
+]
 TypeTarget = Annotated[
     list[str] | None,
     typer.Option(
@@ -76,10 +90,6 @@ TypeTarget = Annotated[
         metavar="T",
         help="Devices of this type (repeatable); with --group or --query: only their devices of type T.",
     ),
-]
-NoteOption = Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")]
-FollowOption = Annotated[
-    bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
 ]
 ForceOption = Annotated[
     bool,
@@ -117,6 +127,14 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
         raise
 
 
+def _report(app: App, plan: BulkPlan) -> None:
+    """What people should know before the bulk operation is created: the selection and warnings."""
+    if plan.matching is not None:
+        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    for text in plan.warnings:
+        app.warning(text)
+
+
 @command(group, "create")
 def create(
     app: App,
@@ -124,6 +142,7 @@ def create(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    config: ConfigSource = None,
     profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
@@ -135,18 +154,17 @@ def create(
     force: ForceOption = False,
     allow_full_state: AllowFullState = False,
 ) -> None:
-    """Schedule an operation for a group of devices: a copy of an existing one, or firmware,
-    software or a device profile from the repository, with the UI's bulk prototypes.
+    """Schedule an operation for many devices: a copy of one, or the UI's bulk prototypes.
 
-    Give one source (--from-operation, --firmware, --software, --profile) and one target (--group,
-    --query, --type). A copied operation loses its device and status; every prototype gets a fresh
-    c8ydm_Origin marker. A --query (e.g. "type eq 'c8y_Linux'") is sent as written; --type builds
-    one, and with --group or --query keeps only their devices of that type (a hidden dynamic group,
-    as the UI makes). The ramp must be within the tenant's bounds; the start not in the past.
+    Give one source (--from-operation, --firmware, --software, --config, --profile) and one target
+    (--group, --query, --type). A copy loses its device and status; every prototype gets a fresh
+    c8ydm_Origin marker. --query is sent as written; --type builds one, and with --group or --query
+    keeps only their devices of that type (a hidden dynamic group, as the UI makes). The ramp must
+    be within the tenant's bounds; the start not in the past.
 
-    Refused (exit 2): an entry for another device type than some of the target's (counted; add
-    --type), a copied operation that FAILED (--force) or sets a whole state (--allow-full-state).
-    Exit 7 while the same operation still runs for the target (--force).
+    Refused (exit 2): an entry for another device type than some of the target's (add --type), a
+    copied operation that FAILED (--force) or sets a whole state (--allow-full-state). Exit 7 while
+    the same operation still runs for the target (--force).
 
     --wait follows the progress on stderr: exit 0 all succeeded, 14 some devices failed, 11 all
     failed, 12 --timeout passed (nothing is cancelled). --dry-run prints the requests only.
@@ -155,6 +173,7 @@ def create(
       c8ydm bulk create --firmware linux-image@6.1.2 --group "All Linux" --wait
       c8ydm bulk create --firmware gw-os@2.4.0 --group "Field test" --type c8y_Gateway --start +10m
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
+      c8ydm bulk create --config tedge-defaults --query "c8y_SupportedConfigurations eq 'tedge.toml'"
       c8ydm bulk create --profile Baseline --group "All Linux" --wait
     """
     from c8ydm.cli.views.bulk import bulk_view
@@ -162,13 +181,12 @@ def create(
 
     request = BulkRequest(
         operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
-        profile=profile, group=group_name, query=query, device_types=tuple(device_types or ()),
+        config=config, profile=profile, group=group_name, query=query, device_types=tuple(device_types or ()),
         start=start, ramp=ramp, note=note, force=force, allow_full_state=allow_full_state,
     )  # fmt: skip
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
     plan = plan_bulk(client, request)
-    if plan.matching is not None:
-        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    _report(app, plan)
     if plan.is_all_devices and not app.confirm("The bulk operation will run on ALL devices. Go on?"):
         raise InputError("not scheduled: no device selection", hint="give a non-empty --query")
     created = execute_bulk(client, plan, report=app.message)

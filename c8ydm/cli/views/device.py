@@ -1,4 +1,5 @@
-"""Views of devices and their operations: list, show (firmware, software, last operations), changes."""
+"""Views of devices and their operations: list, show (firmware, software, configuration, last
+operations), changes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
+from c8ydm.cli.views.configuration import configuration_card, configuration_document
 
 if TYPE_CHECKING:
     from c8ydm.api.models.devicecontrol import Operation
@@ -51,6 +53,9 @@ def details_document(details: DeviceDetails) -> dict[str, Any]:
     document["softwareSource"] = details.software.source
     document["software"] = details.software.items
     document["lastSoftwareOperation"] = _body(details.last_software_operation)
+    if "c8y_SupportedConfigurations" in body:
+        document["c8y_SupportedConfigurations"] = body["c8y_SupportedConfigurations"]
+    document["configuration"] = configuration_document(details.configuration)
     document.update(profile_document(details))
     return document
 
@@ -99,6 +104,7 @@ def _card(document: dict[str, Any]) -> dict[str, Any]:
         "last firmware operation": _operation_line(document.get("lastFirmwareOperation")),
         "software": software + source,
         "last software operation": _operation_line(document.get("lastSoftwareOperation")),
+        **configuration_card(document.get("configuration")),
         "supported operations": ", ".join(document.get("c8y_SupportedOperations") or []),
         **_profile_card(document),
     }

@@ -5,8 +5,9 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), the UI's firmware/software prototypes (``prototypes``) or its device-profile one
-  (``profile``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``), its device-profile one
+  (``profile``) or its configuration one (``config_prototype``, whose selection is checked for
+  device types and support: ``selection``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
   A copied operation that sets a device's whole state or that FAILED is refused (``sources``).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
@@ -32,6 +33,7 @@ from c8ydm.api.errors import C8yError, InputError, RateLimitError, ServerError, 
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.procedures.bulk.config_prototype import check_configuration_selection, configuration_prototype
 from c8ydm.procedures.bulk.once import (
     HIDDEN_GROUP_NAME,
     create_bulk_once,
@@ -64,6 +66,7 @@ class BulkRequest:
     firmware: str | None = None  # NAME[@VERSION]
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
+    config: str | None = None  # a configuration entry's NAME
     profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
@@ -80,6 +83,7 @@ class BulkRequest:
             "--from-operation": self.operation_id,
             "--firmware": self.firmware,
             "--software": self.software,
+            "--config": self.config,
             "--profile": self.profile,
         }
         targets = {"--group": self.group, "--query": self.query}
@@ -107,6 +111,7 @@ class BulkPlan:
     device_query: str | None = None
     matching: int | None = None  # devices now matching device_query (None: not counted)
     created_group: ManagedObject | None = field(default=None, init=False)
+    warnings: list[str] = field(default_factory=list)  # for people: e.g. devices that will fail
 
     @property
     def is_all_devices(self) -> bool:
@@ -126,6 +131,8 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
         return Prototype(operation_prototype(source))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+    if request.config is not None:
+        return configuration_prototype(client, request.config)
     if request.profile is not None:
         return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
@@ -150,6 +157,8 @@ def _plan_target(client: Client, plan: BulkPlan) -> None:
     else:
         wanted = _wanted_type(plan.prototype, request)
         selection = None
+        if request.config is not None and not request.device_types:
+            wanted = None  # check_configuration_selection refuses other types, naming the devices
         if wanted is not None:
             selection = restrict_to_device_type(client, wanted, group=group, query=request.query)
         if (
@@ -195,6 +204,11 @@ def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     check_target_types(prototype, request.device_types)
     plan = BulkPlan(request, prototype, start_date, check_ramp(client, request.ramp))
     _plan_target(client, plan)
+    if request.config is not None:  # the selection's device types (and configuration support) checked
+        checked = check_configuration_selection(
+            client, prototype, group=plan.group, device_query=plan.device_query
+        )
+        plan.warnings += checked.warnings
     if not request.force:
         group_id = str(plan.group.id) if plan.group is not None else None
         running = find_duplicate(client, prototype.body, group_id=group_id, device_query=plan.device_query)

@@ -23,7 +23,8 @@ from c8ydm.api.errors import ConflictError, InputError, NotFoundError
 from c8ydm.api.models.inventory import Binary, ManagedObject
 from c8ydm.procedures.reconcile import create_once
 from c8ydm.procedures.repository.checks import check_locked_fields, check_new_entry, validate_add
-from c8ydm.procedures.repository.existing import accept_existing
+from c8ydm.procedures.repository.content import refuse_different_content
+from c8ydm.procedures.repository.existing import accept_existing, unlinked_binary
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import find_entry, resolve_entry
 from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary
@@ -54,6 +55,10 @@ class AddRequest:
     patch: str | None = None
     if_exists: str = "fail"
     fields: Mapping[str, str | None] = field(default_factory=dict)
+    # The uploaded binary's file name and type when they are not the file's own: a device snapshot
+    # is saved under the entered name with type c8y_upload, as the UI does (§8.3).
+    upload_name: str | None = None
+    upload_type: str | None = None
 
     def __post_init__(self) -> None:
         validate_add(self)  # valid by construction: checked once, before any request
@@ -100,7 +105,9 @@ def plan_add(client: Client, request: AddRequest) -> AddPlan:
     GET the entry by id or name (§3.3 lookup); for an existing entry GET its versions (§3.2).
     """
     kind = request.kind
-    local = LocalFile.read(request.file) if request.file is not None else None
+    local = None
+    if request.file is not None:
+        local = LocalFile.read(request.file, name=request.upload_name, mime=request.upload_type)
     try:
         entry = resolve_entry(client, kind, request.name)
     except NotFoundError:
@@ -121,16 +128,25 @@ def plan_add(client: Client, request: AddRequest) -> AddPlan:
 def _plan_existing_entry(
     client: Client, request: AddRequest, entry: ManagedObject, local: LocalFile | None
 ) -> AddPlan:
-    """A single-level entry of that name exists: skip it (same content only) or fail (exit 7)."""
-    what = f"{request.kind.label} {entry.name!r}"
-    conflict = ConflictError(
-        f"{what} already exists (id {entry.id})",
-        hint=f"add --if-exists skip to accept it, or change it with: c8ydm {request.kind.command} edit",
-    )
-    unlinked = accept_existing(
-        client, conflict, what=what, is_skip=request.if_exists == "skip", parent_id=entry.id,
-        stored_url=str(entry.fragment("url") or ""), file=local, url=request.url,
+    """A single-level entry of that name exists: fail (exit 7), or skip it when it holds exactly what
+    was asked for (same file or URL, same fields; ``content``); a difference is exit 7 too. A binary
+    an interrupted add left unlinked is linked when skipping (``existing``).
+
+    GET the stored binary's size (and its content, streamed, unless c8ydm's marker has its digest),
+    and the entry's child additions when a file is given.
+    """
+    kind = request.kind
+    if request.if_exists == "fail":
+        raise ConflictError(
+            f"{kind.label} {entry.name!r} already exists (id {entry.id})",
+            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {kind.command} edit",
+        )
+    refuse_different_content(
+        client, kind, entry, description=request.description, device_type=request.device_type,
+        fields=request.given_fields, file=request.file, url=request.url,
     )  # fmt: skip
+    stored = str(entry.fragment("url") or "")
+    unlinked = unlinked_binary(client, entry.id, stored) if local is not None else None
     return AddPlan(request, entry, is_existing_entry=True, local=local, unlinked_binary=unlinked)
 
 

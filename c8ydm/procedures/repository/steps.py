@@ -125,11 +125,12 @@ class Undo:
             delete(object_id)
         except C8yError as error:
             self.left_behind.append(f"{what} {object_id}")
-            self._say(f"Could not remove the {what} {object_id} this run created: {error.message}")
+            self.say(f"Could not remove the {what} {object_id} this run created: {error.message}")
             return False
-        self._say(f"Removed the {what} {object_id} this run created.")
+        self.say(f"Removed the {what} {object_id} this run created.")
         return True
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Report a clean-up step (to the callback given, if any)."""
         if self.report is not None:
             self.report(text)

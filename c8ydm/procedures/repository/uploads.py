@@ -41,24 +41,32 @@ BINARY_PAGE_SIZE = 2000  # §3.3's binary lookup
 
 @dataclass(frozen=True)
 class LocalFile:
-    """A file to upload: its path, size and SHA-256 (read once, in chunks)."""
+    """A file to upload: its path, size and SHA-256 (read once, in chunks), and the name and MIME
+    type it is uploaded under (its own unless given: a saved device snapshot takes the entered name
+    and ``c8y_upload``, §8.3)."""
 
     path: Path
     size: int
     sha256: str
+    upload_name: str | None = None
+    upload_type: str | None = None
 
     @classmethod
-    def read(cls, path: Path) -> LocalFile:
+    def read(cls, path: Path, *, name: str | None = None, mime: str | None = None) -> LocalFile:
         digest, size = hashlib.sha256(), 0
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
                 digest.update(chunk)
                 size += len(chunk)
-        return cls(path, size, digest.hexdigest())
+        return cls(path, size, digest.hexdigest(), name, mime)
+
+    @property
+    def name(self) -> str:
+        return self.upload_name or self.path.name
 
     @property
     def mime(self) -> str:
-        return guess_mime(self.path.name)
+        return self.upload_type or guess_mime(self.name)
 
 
 def upload_target(entry_type: str, name: str, version: str | None, patch: str | None) -> dict[str, str]:
@@ -89,7 +97,7 @@ def _mine_for(client: Client, local: LocalFile, target: dict[str, str]) -> list[
     """
     owner = client.tenant.current_user().user_name
     found = client.binaries.list(owner=owner, type=local.mime, page_size=BINARY_PAGE_SIZE)
-    return [b for b in found if b.name == local.path.name and marker_of(b).get("target") == target]
+    return [b for b in found if b.name == local.name and marker_of(b).get("target") == target]
 
 
 def adopt_leftovers(
@@ -130,10 +138,14 @@ def upload_once(
     return create_once(
         client,
         lambda: client.binaries.upload(
-            local.path, fragments={**extra, UPLOAD_FRAGMENT: marker}, on_progress=on_progress
+            local.path,
+            name=local.name,
+            content_type=local.mime,
+            fragments={**extra, UPLOAD_FRAGMENT: marker},
+            on_progress=on_progress,
         ),
         lookup,
-        what=f"binary {local.path.name}",
+        what=f"binary {local.name}",
         report=report,
     )
 

@@ -23,7 +23,13 @@ software item of a type the device does not declare in `c8y_SupportedSoftwareTyp
 configuration type not in `c8y_SupportedConfigurations`, and a download from an internal binary
 URL that does not exist. A profile step the device has no support for (firmware without
 `c8y_Firmware`, software without a software operation, configuration without a type) fails the
-profile at that step, after the earlier steps were applied.
+profile at that step, after the earlier steps were applied. A configuration file a device
+downloaded from the tenant is what its next snapshot of that type uploads (agent_files).
+
+A device's private `_agent` document (never rendered; devices/seed.py sets it) can make it
+misbehave in the configuration area only: `configurationDelayFactor` multiplies the time per state
+change of its configuration operations (a slow agent, so that "one request at a time" can be
+seen), `failsConfiguration` fails them with a realistic reason.
 """
 
 from __future__ import annotations
@@ -61,12 +67,32 @@ _SIMULATED_FAILURES = {
     "c8y_DeviceProfile": "Device profile failed: firmware step did not complete",
 }
 _INTERNAL_BINARY = re.compile(r"/inventory/binaries/(\d+)")
+CONFIGURATION_OPERATIONS = frozenset(
+    {"c8y_DownloadConfigFile", "c8y_UploadConfigFile", "c8y_Configuration", "c8y_SendConfiguration"}
+)
 
 
 class OperationFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _agent(device: dict[str, Any]) -> dict[str, Any]:
+    value = device.get("_agent")
+    return value if isinstance(value, dict) else {}
+
+
+def delay_factor(device: dict[str, Any], op: dict[str, Any]) -> float:
+    """How many times the usual delay each state change of `op` takes on `device` (see the docstring)."""
+    if CONFIGURATION_OPERATIONS.isdisjoint(op):
+        return 1.0
+    return float(_agent(device).get("configurationDelayFactor", 1.0))
+
+
+def always_fails(device: dict[str, Any], kind: str) -> bool:
+    """Whether the device fails every operation of this kind (a failing configuration agent)."""
+    return kind in CONFIGURATION_OPERATIONS and bool(_agent(device).get("failsConfiguration"))
 
 
 def simulated_failure(kind: str) -> str:
@@ -190,13 +216,13 @@ def _check_config_type(device: dict[str, Any], config_type: str) -> None:
 
 def _download_config(state: SandboxState, device: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
     url = spec.get("url")
-    config_type = spec.get("type")
+    config_type = str(spec.get("type") or "")
     _check_download(state, url)
     snapshot = agent_files.find_snapshot(state, url, (spec.get("c8y_ConfigurationDump") or {}).get("id"))
     if config_type:
-        _check_config_type(device, str(config_type))
+        _check_config_type(device, config_type)
         name = str((snapshot or {}).get("name") or str(url).rsplit("/", 1)[-1])
-        return {
+        changes: dict[str, Any] = {
             f"c8y_Configuration_{config_type}": {
                 "name": name,
                 "time": state.store.now(),
@@ -204,10 +230,13 @@ def _download_config(state: SandboxState, device: dict[str, Any], spec: dict[str
                 "url": url,
             }
         }
-    # The UI's hint: external URLs only work with typed devices, not legacy ones (contract §5.3).
-    if snapshot is None:
+    elif snapshot is None:
+        # The UI's hint: external URLs only work with typed devices, not legacy ones (contract §5.3).
         raise OperationFailed(f"Legacy configuration needs a snapshot from the repository; {url} is none")
-    return {"c8y_ConfigurationDump": {"id": snapshot["id"]}}
+    else:
+        changes = {"c8y_ConfigurationDump": {"id": snapshot["id"]}}
+    agent_files.remember_config(state, device, config_type, url)
+    return changes
 
 
 def started(state: SandboxState, device: dict[str, Any], op: dict[str, Any]) -> None:
