@@ -215,15 +215,16 @@ def test_a_pause_asked_for_elsewhere_stops_before_the_next_wave(c8ydm: Runner, t
 
 def test_a_runner_killed_at_ten_random_points_resumes_to_one_operation_per_device(
     c8ydm_for: Callable[[SandboxInstance], Runner],
-    c8ydm_env_for: Callable[[SandboxInstance], dict[str, str]],
+    c8ydm_environment: Callable[[SandboxInstance], dict[str, str]],
     failing: SandboxInstance,
     tmp_path: Path,
 ) -> None:
     c8ydm = c8ydm_for(failing)
     release(c8ydm, "5.0.0", tmp_path)
-    options = ("--name", "e2e-kill", "--waves", "10%,40%,70%,100%", "--ramp", "0.1", "--max-failures", "100%")
+    waves = ",".join(f"{share}%" for share in range(10, 101, 10))  # ten waves: each needs a runner to start
+    options = ("--name", "e2e-kill", "--waves", waves, "--ramp", "0.15", "--max-failures", "100%")
     start = [*ENTRY_POINT, *start_args("5.0.0", *options), "--wait", "--yes"]
-    env = c8ydm_env_for(failing)
+    env = c8ydm_environment(failing)
     kills = random.Random(12).sample([round(0.6 + i * 0.25, 2) for i in range(12)], 10)
     rollout_id, killed = None, []
     for delay in kills:
@@ -247,7 +248,7 @@ def test_a_runner_killed_at_ten_random_points_resumes_to_one_operation_per_devic
     assert shown["status"] == "finished" and shown["devices"] == 160
     per_device = Counter(op.device_id for op in operations_of(failing, rollout_id))
     assert len(per_device) == 160 and set(per_device.values()) == {1}  # exactly one each, none skipped
-    assert len(bulks_of(failing, rollout_id)) == 4
+    assert len(bulks_of(failing, rollout_id)) == 10
 
 
 def test_one_command_releases_and_rolls_out_and_its_rerun_changes_nothing(

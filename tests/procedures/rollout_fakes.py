@@ -27,7 +27,8 @@ import respx
 from c8ydm.api.conventions import format_timestamp, parse_timestamp
 
 BASE_URL = "https://t100.example.com"
-T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+# Now (to the second): look-ups of lost answers start at this process's start (origin.RUN_STARTED).
+T0 = datetime.now(timezone.utc).replace(microsecond=0)
 
 
 class Killed(BaseException):
@@ -78,6 +79,7 @@ class FakeTenant:
     silent: set[str] = field(default_factory=set)
     alarming: set[str] = field(default_factory=set)
     kill_after: int | None = None  # the n-th change is applied, then the runner dies
+    lose_answers: list[str] = field(default_factory=list)  # "METHOD path-regex": applied, answer lost
     mos: dict[str, dict[str, Any]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     bulks: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -185,6 +187,11 @@ class FakeTenant:
         self.requests.append((request.method, request.url.path, params))
         body = json.loads(request.content) if request.content else None
         response = self._route(request.method, request.url.path, params, body)
+        for rule in list(self.lose_answers):
+            method, pattern = rule.split(" ", 1)
+            if request.method == method and re.fullmatch(pattern, request.url.path):
+                self.lose_answers.remove(rule)
+                raise httpx.ReadTimeout("the answer was lost", request=request)
         if request.method != "GET":
             self.changes += 1
             if self.kill_after is not None and self.changes >= self.kill_after:

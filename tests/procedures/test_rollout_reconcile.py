@@ -115,3 +115,29 @@ def test_of_two_runners_taking_the_lease_at_once_the_one_overwritten_backs_off(
 
     with pytest.raises(RolloutBusyError):
         control.open_runner(client, load_rollout(client, result.rollout.id), runner("second"), clock)
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        "POST /inventory/managedObjects",  # the rollout object itself
+        r"POST /inventory/managedObjects/\d+/childAssets",  # a wave's members
+        "POST /devicecontrol/bulkoperations",  # a wave's bulk operation
+    ],
+)
+def test_a_lost_answer_is_looked_up_and_adopted_within_the_run(
+    router: respx.MockRouter, client: Client, lost: str
+) -> None:
+    clock = FakeClock()
+    tenant = FakeTenant(router, clock, devices=6)
+    tenant.lose_answers = [lost]
+
+    result = drive(control.create(client, planned(tenant), runner("only"), clock), wait=True)
+
+    assert (result.outcome, tenant.lose_answers) == ("finished", [])
+    assert (
+        len(tenant.of_type("c8ydm_Rollout")) == 1 and len(tenant.bulks) == len(result.rollout.plan.waves) == 2
+    )
+    devices = [mo_id for mo_id, mo in tenant.mos.items() if "c8y_IsDevice" in mo]
+    assert Counter(op["deviceId"] for op in tenant.ops.values()) == Counter(devices)
+    assert all(len(members) == len(set(members)) for members in tenant.children.values())

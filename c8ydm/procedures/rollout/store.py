@@ -15,6 +15,7 @@ from c8ydm.api.conventions import format_timestamp
 from c8ydm.api.errors import AmbiguousNameError, InputError, NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.procedures.reconcile import create_once
 from c8ydm.procedures.rollout.record import Control, Lease, Plan, Rollout
 from c8ydm.procedures.rollout.state import (
     CONTROL_FRAGMENT,
@@ -29,9 +30,8 @@ LIST_PAGE_SIZE = 100  # rollout objects carry their plan: smaller pages than the
 
 
 def create_rollout(client: Client, name: str, plan: Plan, state: RolloutState, lease: Lease) -> Rollout:
-    """Create the rollout with its plan, progress and this runner's lease in one request.
-
-    POST /inventory/managedObjects
+    """Create the rollout with its plan, progress and this runner's lease in one request, exactly
+    once (a lost answer is looked up by name and the plan's run id). POST /inventory/managedObjects
     """
     body = {
         "name": name,
@@ -41,7 +41,13 @@ def create_rollout(client: Client, name: str, plan: Plan, state: RolloutState, l
         CONTROL_FRAGMENT: Control().to_json(),
         LEASE_FRAGMENT: lease.to_json(),
     }
-    created = client.inventory.create(body)
+
+    def lookup() -> ManagedObject | None:  # after a lost answer: the rollout of this very plan
+        found = (r for r in find_rollouts(client, name=name) if r.plan.run_id == plan.run_id)
+        rollout = next(found, None)
+        return None if rollout is None else client.inventory.get(rollout.id, with_children=False)
+
+    created = create_once(client, lambda: client.inventory.create(body), lookup, what="rollout")
     return Rollout(str(created.id), name, plan, state, Control(), lease, created.creation_time)
 
 

@@ -1,7 +1,8 @@
 """Each wave is one Cumulocity bulk operation over a hidden static group of its devices.
 
 Creating a wave's objects, every create reconciled first (§14(d)), so that a runner killed at any
-point and resumed creates nothing twice and skips no device:
+point and resumed creates nothing twice and skips no device (a lost answer within a run is looked
+up by the same markers, ``reconcile.create_once`` and ``bulk.once``):
 
 1. the hidden group: looked up by its ``c8ydm_RolloutWave`` marker (rollout id, wave, attempt),
    created when missing. ★ Static groups have no hidden flag in the contract; c8ydm marks them as
@@ -30,8 +31,10 @@ from c8ydm.api.models.devicecontrol import BulkOperation, OperationStatus
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.bulk.create import create_bulk
+from c8ydm.procedures.bulk.once import create_bulk_once
 from c8ydm.procedures.bulk.schedule import parse_start
 from c8ydm.procedures.origin import FRAGMENT as ORIGIN_FRAGMENT
+from c8ydm.procedures.reconcile import create_once
 from c8ydm.procedures.rollout.context import Context
 from c8ydm.procedures.rollout.state import Attempt
 
@@ -60,16 +63,21 @@ def find_group(ctx: Context, wave: int, attempt: Attempt) -> ManagedObject | Non
 
 
 def create_group(ctx: Context, wave: int, attempt: Attempt) -> ManagedObject:
-    """A new hidden static group for the wave. POST /inventory/managedObjects"""
+    """A new hidden static group for the wave, created exactly once (a lost answer is looked up,
+    ``reconcile.create_once``). POST /inventory/managedObjects"""
     suffix = "" if attempt.kind == "wave" else f" ({attempt.kind} {attempt.number})"
-    return ctx.client.inventory.create(
-        {
-            "name": f"Rollout {ctx.rollout.id} wave {wave + 1}{suffix}",
-            "type": GROUP_TYPE,
-            "c8y_IsDeviceGroup": {"invisible": {}},
-            WAVE_MARKER: _marker(ctx, wave, attempt),
-            ORIGIN_FRAGMENT: ctx.origin(wave, attempt.number),
-        }
+    body = {
+        "name": f"Rollout {ctx.rollout.id} wave {wave + 1}{suffix}",
+        "type": GROUP_TYPE,
+        "c8y_IsDeviceGroup": {"invisible": {}},
+        WAVE_MARKER: _marker(ctx, wave, attempt),
+        ORIGIN_FRAGMENT: ctx.origin(wave, attempt.number),
+    }
+    return create_once(
+        ctx.client,
+        lambda: ctx.client.inventory.create(body),
+        lambda: find_group(ctx, wave, attempt),
+        what="wave group",
     )
 
 
@@ -84,7 +92,22 @@ def add_members(ctx: Context, group_id: str, devices: list[str], *, is_new: bool
         present = {mo.id for mo in ctx.client.inventory.list_children(group_id, relation="childAssets")}
         missing = [device for device in devices if device not in present]
     for start in range(0, len(missing), REFERENCE_CHUNK):
-        ctx.client.inventory.link_children(group_id, missing[start : start + REFERENCE_CHUNK])
+        _link_once(ctx, group_id, missing[start : start + REFERENCE_CHUNK])
+
+
+def _link_once(ctx: Context, group_id: str, chunk: list[str]) -> None:
+    """One reference collection; after a lost answer the group is read to see whether it arrived."""
+
+    def linked() -> bool | None:
+        present = {mo.id for mo in ctx.client.inventory.list_children(group_id, relation="childAssets")}
+        return True if set(chunk) <= present else None
+
+    create_once(ctx.client, lambda: _link(ctx, group_id, chunk), linked, what="group members")
+
+
+def _link(ctx: Context, group_id: str, devices: list[str]) -> bool:
+    ctx.client.inventory.link_children(group_id, devices)
+    return True
 
 
 def find_bulk(ctx: Context, wave: int, attempt: Attempt) -> BulkOperation | None:
@@ -110,7 +133,7 @@ def _create_bulk(ctx: Context, wave: int, attempt: Attempt) -> BulkOperation:
     if attempt.kind == "retry":
         body = {"failedParentId": attempt.parent_id, "operationPrototype": prototype, "startDate": start,
                 "creationRamp": attempt.ramp, "note": note}  # fmt: skip
-        return ctx.client.bulk_operations.create(body)
+        return create_bulk_once(ctx.client, body)
     return create_bulk(
         ctx.client,
         prototype=prototype,
