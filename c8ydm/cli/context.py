@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from c8ydm.cli.output import Column, Output, is_terminal
+from c8ydm.cli.output import Column, Output, is_terminal, printable
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
@@ -123,8 +123,7 @@ class App:
             raise InputError(
                 f"{message} Needs confirmation, and stdin is not a terminal.", hint="Add --yes to confirm."
             )
-        self.out.stderr.write(f"{message} [y/N] ")
-        self.out.stderr.flush()
+        self.out.prompt(f"{message} [y/N] ")
         return self.stdin.readline().strip().lower() in ("y", "yes")
 
     def ask(self, question: str, *, is_secret: bool = False, hint: str | None = None) -> str:
@@ -136,9 +135,8 @@ class App:
         if is_secret:
             import getpass
 
-            return getpass.getpass(f"{question}: ").strip()
-        self.out.stderr.write(f"{question}: ")
-        self.out.stderr.flush()
+            return getpass.getpass(printable(f"{question}: ")).strip()
+        self.out.prompt(f"{question}: ")
         return self.stdin.readline().strip()
 
     # --- progress ------------------------------------------------------------------------------
