@@ -1,9 +1,11 @@
 """Saved sessions on disk, and the lookup that turns environment + session into a connection.
 
 The sessions file ``<config dir>/sessions.json`` (mode 0600, written atomically) holds, per session,
-url, tenant, user, the kind of secret and whether TLS checks are off; never a secret. Secrets live
-in the system keyring (:mod:`c8ydm.keystore`), or for a sandbox session in the sandbox's own state
-file ``<sandbox_data_dir>/sandbox.json`` (keys url, tenant, user, password), which the sandbox writes.
+url, tenant, user, the kind of secret, where it is kept and whether TLS checks are off; never a
+secret. Secrets live in the system keyring (:mod:`c8ydm.keystore`); for a session saved with
+``login --insecure-storage`` in ``<config dir>/secrets.json`` (mode 0600, not encrypted); for a
+sandbox session in the sandbox's own state file ``<sandbox_data_dir>/sandbox.json`` (keys url,
+tenant, user, password), which the sandbox writes.
 
 Lookup order (docs/architecture.md, "Sessions and credentials"): ``C8Y_HOST``/``C8Y_URL``/
 ``C8Y_BASEURL`` in the environment wins over everything; else ``--session``, ``C8YDM_SESSION``, the
@@ -24,6 +26,8 @@ from c8ydm.api.errors import NoSessionError, NotFoundError
 
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
+# Where a session's secret is kept (Session.secret_storage); sandbox sessions use their state file.
+KEYRING, FILE = "keyring", "file"
 LOGIN_HINT = "Run `c8ydm login URL` (or `c8ydm sandbox start` for a local tenant), or set C8Y_HOST."
 
 
@@ -39,6 +43,7 @@ class Session:
     insecure: bool = False
     kind: str = "tenant"
     sandbox_data_dir: str | None = None
+    secret_storage: str = KEYRING  # KEYRING, or FILE for `login --insecure-storage`
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,20 @@ def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
 
 def sessions_path(environ: Mapping[str, str] = os.environ) -> Path:
     return config_dir(environ) / "sessions.json"
+
+
+def secrets_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """The plain secrets file of ``login --insecure-storage``: ``<config dir>/secrets.json``."""
+    return config_dir(environ) / "secrets.json"
+
+
+def secret_location(session: Session) -> str:
+    """Where the secret of ``session`` lives, for people (``session show``); never the secret."""
+    if session.kind == "sandbox":
+        return str(Path(session.sandbox_data_dir or ".") / "sandbox.json")
+    if session.secret_storage == FILE:
+        return str(secrets_path())
+    return f"system keyring (service c8ydm, entry {session.name})"
 
 
 def _read() -> dict[str, Any]:
@@ -186,6 +205,17 @@ def _from_sandbox(session: Session) -> Connection:
     )
 
 
+def _stored_secret(session: Session) -> str | None:
+    from c8ydm import keystore
+
+    if session.secret_storage == FILE:
+        return keystore.read_file_secret(secrets_path(), session.name)
+    try:
+        return keystore.get_secret(session.name)
+    except keystore.KeyringUnavailableError:
+        return None
+
+
 def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os.environ) -> Connection:
     """The connection to use: environment first, then the named or current session."""
     from_env = _from_environment(environ)
@@ -200,20 +230,18 @@ def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os
         raise NoSessionError(f"No session named {name!r}.", hint=LOGIN_HINT) from None
     if session.kind == "sandbox":
         return _from_sandbox(session)
-    from c8ydm import keystore
-
-    try:
-        secret = keystore.get_secret(name)
-    except keystore.KeyringUnavailableError:
-        secret = None
+    secret = _stored_secret(session)
     if secret:
         token, password = (secret, None) if session.auth == BEARER else (None, secret)
     else:
         token, password = environ.get("C8Y_TOKEN") or None, environ.get("C8Y_PASSWORD") or None
     if not (token or password):
+        is_file = session.secret_storage == FILE
+        where, again = (f"in {secrets_path()}", " --insecure-storage") if is_file else ("in the keyring", "")
         raise NoSessionError(
-            f"Session {name!r} has no stored secret (none in the keyring, no C8Y_PASSWORD or C8Y_TOKEN).",
-            hint=f"Run `c8ydm login {session.url} --name {name}` again, or set C8Y_PASSWORD or C8Y_TOKEN.",
+            f"Session {name!r} has no stored secret (none {where}, no C8Y_PASSWORD or C8Y_TOKEN).",
+            hint=f"Run `c8ydm login {session.url} --name {name}{again}` again, or set C8Y_PASSWORD or "
+            "C8Y_TOKEN.",
         )
     login_type = BEARER if token else session.auth
     return Connection(
