@@ -58,6 +58,7 @@ class Connection:
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
     insecure: bool = False
+    sandbox_data_dir: str | None = None  # set for a sandbox session: whose sandbox this is
 
 
 def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -202,6 +203,7 @@ def _from_sandbox(session: Session) -> Connection:
         f"session {session.name}",
         BASIC,
         password=password,
+        sandbox_data_dir=str(state_file.parent),
     )
 
 

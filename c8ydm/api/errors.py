@@ -2,6 +2,7 @@
 
     C8yError                        base of everything c8ydm raises on purpose
     ├── TransportError              no HTTP answer: connection refused/reset, DNS, TLS, timeout
+    │   └── CannotConnectError          nothing listens at host:port (connection refused)
     ├── APIError                    the tenant answered with an error status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
@@ -41,6 +42,10 @@ class TransportError(C8yError):
     """No usable HTTP answer (connection, DNS, TLS failure or timeout)."""
 
     kind = "unavailable"
+
+
+class CannotConnectError(TransportError):
+    """Nothing answers at the address (connection refused): the server is not running there."""
 
 
 class APIError(C8yError):

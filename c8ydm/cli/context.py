@@ -63,6 +63,7 @@ class App:
         self.stdin = stdin or sys.stdin
         self.out = Output(self.options.output, stdout=stdout, stderr=stderr, environ=self.environ)
         self._client: Client | None = None
+        self.used_connection: Connection | None = None  # for error hints (main.report)
 
     def __enter__(self) -> App:
         _current.append(self)
@@ -163,7 +164,8 @@ class App:
         """The connection the common options and environment select (settings.resolve_connection)."""
         from c8ydm.settings import resolve_connection
 
-        return resolve_connection(self.options.session, self.environ)
+        self.used_connection = resolve_connection(self.options.session, self.environ)
+        return self.used_connection
 
     def client(self) -> Client:
         """The Cumulocity client for this run, built once; NoSessionError (exit 3) when not logged in."""
