@@ -23,6 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from c8ydm.api.errors import NoSessionError, NotFoundError
+from c8ydm.sessionfile import (
+    config_dir,
+    current_session_name,
+    read_sessions_file,
+    session_names,
+    sessions_path,
+)
 
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
@@ -61,17 +68,6 @@ class Connection:
     sandbox_data_dir: str | None = None  # set for a sandbox session: whose sandbox this is
 
 
-def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """``$C8YDM_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/c8ydm``, else ``~/.config/c8ydm``."""
-    if environ.get("C8YDM_CONFIG_DIR"):
-        return Path(environ["C8YDM_CONFIG_DIR"])
-    return Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "c8ydm"
-
-
-def sessions_path(environ: Mapping[str, str] = os.environ) -> Path:
-    return config_dir(environ) / "sessions.json"
-
-
 def secrets_path(environ: Mapping[str, str] = os.environ) -> Path:
     """The plain secrets file of ``login --insecure-storage``: ``<config dir>/secrets.json``."""
     return config_dir(environ) / "secrets.json"
@@ -84,14 +80,6 @@ def secret_location(session: Session) -> str:
     if session.secret_storage == FILE:
         return str(secrets_path())
     return f"system keyring (service c8ydm, entry {session.name})"
-
-
-def _read() -> dict[str, Any]:
-    try:
-        data = json.loads(sessions_path().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {"current": None, "sessions": {}}
-    return data if isinstance(data, dict) else {"current": None, "sessions": {}}
 
 
 def _write(data: dict[str, Any]) -> None:
@@ -111,24 +99,12 @@ def _write(data: dict[str, Any]) -> None:
 
 def list_sessions() -> list[Session]:
     """All saved sessions, by name."""
-    saved = _read().get("sessions", {})
+    saved = read_sessions_file().get("sessions", {})
     known = set(Session.__dataclass_fields__) - {"name"}
     return [
         Session(name=name, **{k: v for k, v in fields.items() if k in known})
         for name, fields in sorted(saved.items())
     ]
-
-
-def session_names() -> list[str]:
-    try:
-        return sorted(_read().get("sessions", {}))
-    except (OSError, ValueError):
-        return []
-
-
-def current_session_name() -> str | None:
-    current = _read().get("current")
-    return current if isinstance(current, str) else None
 
 
 def get_session(name: str) -> Session:
@@ -141,7 +117,7 @@ def get_session(name: str) -> Session:
 
 def save_session(session: Session, *, make_current: bool = True) -> None:
     """Add or replace ``session``; by default it becomes the current session."""
-    data = _read()
+    data = read_sessions_file()
     fields = {k: v for k, v in asdict(session).items() if k != "name"}
     data.setdefault("sessions", {})[session.name] = fields
     if make_current or not data.get("current"):
@@ -151,7 +127,7 @@ def save_session(session: Session, *, make_current: bool = True) -> None:
 
 def use_session(name: str) -> Session:
     session = get_session(name)
-    data = _read()
+    data = read_sessions_file()
     data["current"] = name
     _write(data)
     return session
@@ -160,7 +136,7 @@ def use_session(name: str) -> Session:
 def remove_session(name: str) -> Session:
     """Forget ``name`` (not its keyring secret: see keystore.delete_secret)."""
     session = get_session(name)
-    data = _read()
+    data = read_sessions_file()
     del data["sessions"][name]
     if data.get("current") == name:
         data["current"] = None
@@ -256,3 +232,28 @@ def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os
         token=token,
         insecure=session.insecure,
     )
+
+
+__all__ = [
+    "BASIC",
+    "BEARER",
+    "FILE",
+    "KEYRING",
+    "LOGIN_HINT",
+    "OAUTH2_INTERNAL",
+    "Connection",
+    "Session",
+    "config_dir",
+    "current_session_name",
+    "get_session",
+    "list_sessions",
+    "read_sessions_file",
+    "remove_session",
+    "resolve_connection",
+    "save_session",
+    "secret_location",
+    "secrets_path",
+    "session_names",
+    "sessions_path",
+    "use_session",
+]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -139,6 +139,17 @@ class App:
             return getpass.getpass(printable(f"{question}: ")).strip()
         self.out.prompt(f"{question}: ")
         return self.stdin.readline().strip()
+
+    def remember_names(self, kind: str, names: Iterable[str], *, is_complete: bool) -> None:
+        """Cache ``names`` of ``kind`` for shell completion, per session (``completion.write_name_cache``).
+
+        ``is_complete``: the list was unfiltered and unlimited, so it may replace the cached names;
+        a filtered or limited list only adds names, never shrinks the cache.
+        """
+        from c8ydm.cli.completion import cache_scope, write_name_cache
+
+        scope = cache_scope(self.options.session, self.environ)
+        write_name_cache(kind, [name for name in names if name], scope=scope, is_complete=is_complete)
 
     # --- progress ------------------------------------------------------------------------------
     def upload_progress(self, label: str, total_bytes: int) -> UploadProgress:

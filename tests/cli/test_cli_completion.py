@@ -126,8 +126,11 @@ def test_name_cache_write_never_fails_a_command(monkeypatch: pytest.MonkeyPatch,
     completion.write_name_cache("device", ["d1"])  # the cache dir cannot be created: nothing raised
 
 
-def test_cache_path_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_dir_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("C8YDM_CACHE_DIR")
 
-    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm/names.json")
-    assert completion.cache_path({}) == Path(os.path.expanduser("~/.cache/c8ydm/names.json"))
+    assert completion.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm")
+    assert completion.cache_dir({}) == Path(os.path.expanduser("~/.cache/c8ydm"))
+    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}, scope="session:prod/x y") == Path(
+        "/x/c8ydm/names/session%3aprod%2fx%20y.json"
+    )
