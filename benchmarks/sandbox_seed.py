@@ -23,17 +23,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from c8ydm.sandbox import devicecontrol, seed
-from c8ydm.sandbox.app import SandboxState
-from c8ydm.sandbox.config import SandboxConfig
-from c8ydm.sandbox.simulation import Simulator
-from c8ydm.sandbox.store import Store
+from c8ydm.sandbox.core.options import SandboxOptions
+from c8ydm.sandbox.core.store import Store
+from c8ydm.sandbox.devices import seed
+from c8ydm.sandbox.devices.simulation import Simulator
+from c8ydm.sandbox.model.operations import create_operation
+from c8ydm.sandbox.state import SandboxState
 
 
 def seeding(devices: int) -> Callable[[Path], None]:
     def run(data_dir: Path) -> None:
-        config = SandboxConfig.for_data_dir(data_dir, devices=devices)
-        seed.ensure_seeded(SandboxState(config=config, store=Store(data_dir / "bench.sqlite")))
+        options = SandboxOptions.for_data_dir(data_dir, devices=devices)
+        seed.ensure_seeded(SandboxState(options=options, store=Store(data_dir / "bench.sqlite")))
 
     return run
 
@@ -73,13 +74,13 @@ def median_seconds(work: Callable[[Path], None], runs: int) -> float:
 def simulator_passes(operations: int = 3000) -> tuple[float, float]:
     """Seconds of one pass finishing ``operations`` pending operations, and of an idle pass."""
     with tempfile.TemporaryDirectory() as tmp:
-        config = SandboxConfig.for_data_dir(Path(tmp), devices=50)
-        state = SandboxState(config=config, store=Store(":memory:"))
+        options = SandboxOptions.for_data_dir(Path(tmp), devices=50)
+        state = SandboxState(options=options, store=Store(":memory:"))
         seed.ensure_seeded(state)
         state.simulator = simulator = Simulator(state)
         devices = [d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d]
         for n in range(operations):
-            devicecontrol.create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
+            create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
         started = time.perf_counter()
         simulator.tick(time.monotonic() + 10_000)  # far past both steps of every operation
         busy = time.perf_counter() - started

@@ -93,12 +93,7 @@ def write_name_cache(
     a ``--limit``) only adds and refreshes names; only a complete list (``is_complete``) replaces
     the kind's names, so a filtered list never shrinks the cache. ``scope`` None: the current one.
     """
-    if scope is None:
-        from c8ydm.cli.context import current_app
-
-        app = current_app()
-        scope = cache_scope(app.options.session if app else None)
-    path = cache_path(scope=scope)
+    path = cache_path(scope=scope or cache_scope())
     cache = _load_json(path)
     cache = cache if isinstance(cache, dict) else {}
     now = time.time()

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from c8ydm.cli.output import Column, Output, is_terminal, printable
+from c8ydm.cli.output import Column, Output, View, is_terminal, printable
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
-    from c8ydm.cli.views.base import View
     from c8ydm.settings import Connection
 
 
@@ -89,15 +88,17 @@ class App:
         self.out.render(data, columns=columns)
 
     def show(self, view: View) -> None:
-        """Print a result's view: the document as json/jsonl, its rows and columns as table/csv."""
+        """Print a result's view: the document as json/jsonl, its rows as csv, card and rows as a table."""
         if self.output_format in ("json", "jsonl"):
             self.out.render(view.document)
-            return
-        if self.output_format == "table" and view.card is not None:
-            self.out.render(dict(view.card))
-            if view.rows_key is None:
-                return
-        self.out.render(view.rows(), columns=view.columns)
+        elif self.output_format == "csv":
+            self.out.render(view.csv_rows(), columns=view.columns)
+        else:
+            if view.card is not None:
+                self.out.render(dict(view.card))
+            table = view.table()
+            if table is not None:
+                self.out.render(table[0], columns=table[1])
 
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""

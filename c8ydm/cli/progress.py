@@ -16,9 +16,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+from c8ydm.api.models.status import is_terminal_text
 from c8ydm.cli.output import Output, is_terminal, printable
-
-FINAL_STATUSES = frozenset({"SUCCESSFUL", "FAILED", "CANCELLED"})
 
 
 def _size(n: int) -> str:
@@ -169,7 +168,7 @@ class OperationProgress(_Display):
         if self.progress is None:
             self.out.message(text)
             return
-        is_final = status in FINAL_STATUSES
+        is_final = is_terminal_text(status)
         if key not in self._tasks:
             self._tasks[key] = self.progress.add_task(text, total=1)
         self.progress.update(self._tasks[key], description=text, completed=1 if is_final else 0)

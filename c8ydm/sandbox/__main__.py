@@ -1,7 +1,7 @@
 """`python -m c8ydm.sandbox serve --data-dir D --port P ...` runs the sandbox in the foreground.
 
 Also `start`, `status`, `stop`, `reset` (the same as `c8ydm sandbox ...`, for environments without the
-CLI's dependencies). Fault rules: `--fault "PATTERN:KIND[:RATE[:SECONDS]]"`, see faults.py.
+CLI's dependencies). Fault rules: `--fault "PATTERN:KIND[:RATE[:SECONDS]]"`, see core/faults.py.
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    config = control.make_config(
+    options = control.make_options(
         args.data_dir, port=args.port, host=args.host, faults=args.fault, **_options(args)
     )
-    control.serve(config, access_log=args.access_log)
+    control.serve(options, access_log=args.access_log)
     return 0
 
 

@@ -1,67 +1,34 @@
-"""The sandbox ASGI application: `create_app(config)` collects the routes of every sandbox module.
+"""The sandbox ASGI application: `create_app(options)` serves the route table of routes.py.
 
-Route modules expose `routes(state) -> list[Route]`. The device-side modules (devicecontrol, bulk,
-users, certificates, registration, software_mgmt, seed, simulation) are imported when present, so
-the core runs on its own. The state is reachable from a request as `request.app.state.sandbox`.
+The state is `app.state.sandbox` (state.py; handlers reach it with `state_of(request)`). The
+lifespan prepares the data (model/tenant.py's default options, devices/seed.py's fleet) and runs the
+simulated devices (devices/simulation.py) while the app serves.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
-from c8ydm.sandbox.config import SandboxConfig
-from c8ydm.sandbox.errors import C8yHTTPError, error_response, handle_c8y_error
-from c8ydm.sandbox.faults import DROP, FaultInjector
-from c8ydm.sandbox.store import Store
+from c8ydm.sandbox.core.errors import C8yHTTPError, error_response, handle_c8y_error
+from c8ydm.sandbox.core.faults import DROP
+from c8ydm.sandbox.core.options import SandboxOptions
+from c8ydm.sandbox.core.store import Store
+from c8ydm.sandbox.devices.seed import ensure_seeded
+from c8ydm.sandbox.devices.simulation import Simulator
+from c8ydm.sandbox.model.tenant import ensure_core_data
+from c8ydm.sandbox.routes import starlette_routes
+from c8ydm.sandbox.state import SandboxState
 
 log = logging.getLogger("c8ydm.sandbox")
-
-CORE_MODULES = (
-    "tenant",
-    "inventory",
-    "references",
-    "binaries",
-    "events",
-    "event_binaries",
-    "identity",
-    "faults",
-)
-DEVICE_MODULES = ("users", "devicecontrol", "bulk", "certificates", "registration", "software_mgmt")
-
-
-@dataclass
-class SandboxState:
-    config: SandboxConfig
-    store: Store
-    simulator: object | None = None
-    faults: FaultInjector = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.faults = FaultInjector(self.config.faults, self.config.seed)
-
-
-def _optional_module(name: str) -> ModuleType | None:
-    """A sandbox module, or None if that module (not one of its imports) does not exist yet."""
-    qualified = f"c8ydm.sandbox.{name}"
-    try:
-        return importlib.import_module(qualified)
-    except ModuleNotFoundError as exc:
-        if exc.name == qualified:
-            return None
-        raise
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -77,7 +44,7 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 
 class SandboxApp(Starlette):
-    """Starlette plus fault injection in front of everything (faults.py)."""
+    """Starlette plus fault injection in front of everything (core/faults.py)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -93,38 +60,22 @@ class SandboxApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
-def ensure_core_data(state: SandboxState) -> None:
-    """Data the core needs whatever the seed does (idempotent); see tenant.py."""
-    tenant = _optional_module("tenant")
-    if tenant is not None:
-        tenant.ensure_core_data(state)
-
-
-def create_app(config: SandboxConfig, *, store: Store | None = None) -> SandboxApp:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    config.binaries_dir.mkdir(parents=True, exist_ok=True)
-    state = SandboxState(config=config, store=store or Store(config.database_path))
-    routes: list[BaseRoute] = []
-    for name in (*CORE_MODULES, *DEVICE_MODULES):
-        module = _optional_module(name)
-        if module is not None and hasattr(module, "routes"):
-            routes.extend(module.routes(state))
-    seed = _optional_module("seed")
-    simulation = _optional_module("simulation")
+def create_app(options: SandboxOptions, *, store: Store | None = None) -> SandboxApp:
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    options.binaries_dir.mkdir(parents=True, exist_ok=True)
+    state = SandboxState(options=options, store=store or Store(options.database_path))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_core_data(state)
-        if seed is not None:
-            seed.ensure_seeded(state)
-        if simulation is not None:
-            state.simulator = simulation.Simulator(state)
-            state.simulator.start()  # type: ignore[attr-defined]
+        ensure_seeded(state)
+        simulator = Simulator(state)
+        state.simulator = simulator
+        simulator.start()
         try:
             yield
         finally:
-            if state.simulator is not None:
-                state.simulator.stop()  # type: ignore[attr-defined]
+            simulator.stop()
             state.store.close()
 
     handlers: dict[Any, Callable[[Request, Exception], Any]] = {
@@ -132,6 +83,6 @@ def create_app(config: SandboxConfig, *, store: Store | None = None) -> SandboxA
         HTTPException: _http_error,
         Exception: _internal_error,
     }
-    app = SandboxApp(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    app = SandboxApp(routes=starlette_routes(), lifespan=lifespan, exception_handlers=handlers)
     app.state.sandbox = state
     return app

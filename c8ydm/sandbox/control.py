@@ -4,7 +4,7 @@ One sandbox per data dir. Files in the data dir:
     sandbox.json      state for clients: url, tenant, user, password, readonly_user, readonly_password,
                       devices, port, pid, data_dir (mode 0600; the passwords are local throwaway secrets)
     sandbox.pid       the server's process id        sandbox.log   its stdout and stderr
-    credentials.json  the passwords, generated once per data dir (config.py)
+    credentials.json  the passwords, generated once per data dir (core/options.py)
     sandbox.db*, binaries/   the tenant's data
 """
 
@@ -20,7 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from c8ydm.sandbox.config import BINARIES_DIR, CREDENTIALS_FILE, DATABASE_FILE, SandboxConfig
+from c8ydm.sandbox.core.options import (
+    BINARIES_DIR,
+    CREDENTIALS_FILE,
+    DATABASE_FILE,
+    FaultRule,
+    SandboxOptions,
+)
 from c8ydm.sandbox.instance import (
     DEFAULT_PORT,
     LOG_FILE,
@@ -44,7 +50,7 @@ __all__ = [
     "STATE_FILE",
     "SandboxError",
     "default_data_dir",
-    "make_config",
+    "make_options",
     "pick_port",
     "reset",
     "resolve_dir",
@@ -64,74 +70,73 @@ class SandboxError(RuntimeError):
     """The sandbox could not be started or controlled; the message says why."""
 
 
-def serve_args(config: SandboxConfig) -> list[str]:
-    """The command line of `python -m c8ydm.sandbox serve` for a config."""
+def serve_args(options: SandboxOptions) -> list[str]:
+    """The command line of `python -m c8ydm.sandbox serve` for these options."""
     args = [
         sys.executable,
         "-m",
         "c8ydm.sandbox",
         "serve",
         "--data-dir",
-        str(config.data_dir),
+        str(options.data_dir),
         "--host",
-        config.host,
+        options.host,
         "--port",
-        str(config.port),
+        str(options.port),
         "--devices",
-        str(config.devices),
+        str(options.devices),
         "--seed",
-        str(config.seed),
+        str(options.seed),
         "--op-delay",
-        str(config.op_delay_seconds),
+        str(options.op_delay_seconds),
         "--failure-rate",
-        str(config.failure_rate),
+        str(options.failure_rate),
         "--silent-rate",
-        str(config.silent_rate),
+        str(options.silent_rate),
     ]
-    for rule in config.faults:
+    for rule in options.faults:
         args += ["--fault", f"{rule.pattern}:{rule.kind}:{rule.rate}:{rule.seconds}"]
     return args
 
 
-def make_config(
+def make_options(
     data_dir: Path | str | None = None,
     *,
     port: int | None = None,
     host: str = "127.0.0.1",
     faults: Sequence[str] = (),
     **options: Any,
-) -> SandboxConfig:
-    """A config for the data dir with a concrete port (see `pick_port`) and parsed fault rules."""
-    from c8ydm.sandbox.config import FaultRule
-
+) -> SandboxOptions:
+    """The options for the data dir with a concrete port (see `pick_port`) and parsed fault rules."""
     rules = [FaultRule.parse(text) for text in faults]
-    return SandboxConfig.for_data_dir(
+    return SandboxOptions.for_data_dir(
         resolve_dir(data_dir), host=host, port=pick_port(host, port), faults=rules, **options
     )
 
 
-def serve(config: SandboxConfig, *, access_log: bool = False) -> None:
+def serve(options: SandboxOptions, *, access_log: bool = False) -> None:
     """Run the sandbox in this process until interrupted (Ctrl-C or SIGTERM), writing the state file."""
     import uvicorn  # the server's dependencies load only here, never on the CLI's import path
 
     from c8ydm.sandbox.app import create_app
-    from c8ydm.sandbox.recorder import from_environment
+    from c8ydm.sandbox.core.recorder import from_environment
 
-    write_state(config, os.getpid())
+    write_state(options, os.getpid())
     print(
-        f"c8ydm sandbox on {status_url(config)} (tenant {config.tenant}, data {config.data_dir})", flush=True
+        f"c8ydm sandbox on {status_url(options)} (tenant {options.tenant}, data {options.data_dir})",
+        flush=True,
     )
     try:
         uvicorn.run(
-            from_environment(create_app(config)),
-            host=config.host,
-            port=config.port,
+            from_environment(create_app(options)),
+            host=options.host,
+            port=options.port,
             log_level="warning",
             access_log=access_log,
             timeout_graceful_shutdown=5,
         )
     finally:
-        pid_file = config.data_dir / PID_FILE
+        pid_file = options.data_dir / PID_FILE
         if pid_file.exists() and pid_file.read_text(encoding="utf-8").strip() == str(os.getpid()):
             pid_file.unlink()
 
@@ -147,25 +152,25 @@ def start(
 ) -> dict[str, Any]:
     """Start a sandbox in the background and wait until it answers; returns the state (see module doc).
 
-    `options` are SandboxConfig fields: devices, seed, op_delay_seconds, failure_rate, silent_rate.
+    `options` are SandboxOptions fields: devices, seed, op_delay_seconds, failure_rate, silent_rate.
     If this data dir's sandbox is already running, its state is returned unchanged.
     """
     current = status(data_dir)
     if current["running"]:
         return current
-    config = make_config(data_dir, port=port, host=host, faults=faults, **options)
-    with open(config.data_dir / LOG_FILE, "ab") as log:
+    resolved = make_options(data_dir, port=port, host=host, faults=faults, **options)
+    with open(resolved.data_dir / LOG_FILE, "ab") as log:
         process = subprocess.Popen(
-            serve_args(config),
+            serve_args(resolved),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             close_fds=True,
         )
-    (config.data_dir / PID_FILE).write_text(f"{process.pid}\n", encoding="utf-8")
+    (resolved.data_dir / PID_FILE).write_text(f"{process.pid}\n", encoding="utf-8")
     deadline = time.monotonic() + timeout
-    url = status_url(config)
+    url = status_url(resolved)
     while not answers(url, process.pid, timeout=POLL_INTERVAL_SECONDS * 10):
         if process.poll() is not None or time.monotonic() > deadline:
             if process.poll() is None:
@@ -173,10 +178,10 @@ def start(
                 process.wait()
             raise SandboxError(
                 f"the sandbox did not start on {url}; last lines of "
-                f"{config.data_dir / LOG_FILE}:\n{log_tail(config.data_dir)}"
+                f"{resolved.data_dir / LOG_FILE}:\n{log_tail(resolved.data_dir)}"
             )
         time.sleep(POLL_INTERVAL_SECONDS)
-    return {**write_state(config, process.pid), "running": True}
+    return {**write_state(resolved, process.pid), "running": True}
 
 
 def status(data_dir: Path | str | None = None) -> dict[str, Any]:

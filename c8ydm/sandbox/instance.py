@@ -9,14 +9,14 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from c8ydm.sandbox.config import SandboxConfig
+from c8ydm.sandbox.core.options import SandboxOptions
 
 STATE_FILE = "sandbox.json"
 PID_FILE = "sandbox.pid"
 LOG_FILE = "sandbox.log"
 DEFAULT_PORT = 8111
 PROBE_TIMEOUT_SECONDS = 2.0
-PID_HEADER = "X-C8ydm-Sandbox-Pid"  # sent by tenant.py with /tenant/loginOptions
+PID_HEADER = "X-C8ydm-Sandbox-Pid"  # sent by endpoints/tenant.py with /tenant/loginOptions
 
 
 def default_data_dir() -> Path:
@@ -53,9 +53,9 @@ def _url(host: str, port: int) -> str:
     return f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
 
 
-def status_url(config: SandboxConfig) -> str:
-    """The URL clients use for a config (loopback when the server listens on all interfaces)."""
-    return _url(config.host, config.port)
+def status_url(options: SandboxOptions) -> str:
+    """The URL clients use for these options (loopback when the server listens on all interfaces)."""
+    return _url(options.host, options.port)
 
 
 def answers(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> bool:
@@ -99,21 +99,21 @@ def read_state(data_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_state(config: SandboxConfig, pid: int) -> dict[str, Any]:
+def write_state(options: SandboxOptions, pid: int) -> dict[str, Any]:
     state = {
-        "url": _url(config.host, config.port),
-        "tenant": config.tenant,
-        "user": config.admin_user,
-        "password": config.admin_password,
-        "readonly_user": config.readonly_user,
-        "readonly_password": config.readonly_password,
-        "devices": config.devices,
-        "port": config.port,
+        "url": _url(options.host, options.port),
+        "tenant": options.tenant,
+        "user": options.admin_user,
+        "password": options.admin_password,
+        "readonly_user": options.readonly_user,
+        "readonly_password": options.readonly_password,
+        "devices": options.devices,
+        "port": options.port,
         "pid": pid,
-        "data_dir": str(config.data_dir),
+        "data_dir": str(options.data_dir),
     }
-    _write_private(config.data_dir / STATE_FILE, state)
-    (config.data_dir / PID_FILE).write_text(f"{pid}\n", encoding="utf-8")
+    _write_private(options.data_dir / STATE_FILE, state)
+    (options.data_dir / PID_FILE).write_text(f"{pid}\n", encoding="utf-8")
     return state
 
 

@@ -46,6 +46,13 @@ def test_help_imports_no_command_module_nor_heavy_library() -> None:
     assert loaded_modules(["--help"], modules) == []
 
 
+@pytest.mark.parametrize("entry", app_module.COMMANDS, ids=lambda entry: entry.name)
+def test_group_help_imports_neither_httpx_nor_the_procedures_layer(entry: app_module.Entry) -> None:
+    watched = ["httpx", "c8ydm.procedures", "c8ydm.api.client", "keyring", "rich.progress"]
+
+    assert loaded_modules([entry.name, "--help"], watched) == []
+
+
 def test_completion_imports_neither_typer_nor_click_nor_heavy_libraries() -> None:
     env = {"_C8YDM_COMPLETE": "complete_bash", "COMP_WORDS": "c8ydm session li", "COMP_CWORD": "2"}
 

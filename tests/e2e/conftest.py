@@ -1,6 +1,6 @@
 """End-to-end fixtures: the REAL ``c8ydm`` entry point (a subprocess) against sandbox tenants.
 
-- ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/seed.py's fleet), started with
+- ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/devices/seed.py's fleet), started with
   ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
   ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts.
 - ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
@@ -27,7 +27,7 @@ from e2e_support import ENTRY_POINT, RUN_TIMEOUT_SECONDS, Run, invalid_requests
 from support import oas
 from support.sandbox import SandboxInstance, running_sandbox
 
-from c8ydm.sandbox.recorder import ENV_VAR as RECORD_ENV
+from c8ydm.sandbox.core.recorder import ENV_VAR as RECORD_ENV
 
 _RECORDINGS: list[Path] = []
 

@@ -1,7 +1,7 @@
 """Bulk operations through the real entry point: from an operation or straight from the repository,
 over a group or a query, and waiting for them (§11).
 
-Seeded groups (c8ydm/sandbox/seed.py): "Gateways" (gateway-0002, gateway-0004), "All Linux"
+Seeded groups (c8ydm/sandbox/devices/seed.py): "Gateways" (gateway-0002, gateway-0004), "All Linux"
 (linux-0001, linux-0003, linux-0005) and "Field test" (linux-0001, gateway-0002, linux-0003);
 linux-0003 does not support firmware, so its firmware operation fails.
 """

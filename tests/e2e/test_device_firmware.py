@@ -1,6 +1,6 @@
 """Firmware on devices through the real entry point: install, patch, refusals, failure, timeout, cancel.
 
-The fleet (c8ydm/sandbox/seed.py): linux-0001 and linux-0005 take firmware, linux-0003 does not,
+The fleet (c8ydm/sandbox/devices/seed.py): linux-0001 and linux-0005 take firmware, linux-0003 does not,
 gateway-0002 is a c8y_Gateway. A version whose URL names a binary that does not exist makes the
 simulated device fail its download; the silent sandbox's devices never answer.
 """

@@ -1,6 +1,6 @@
 """Software on devices through the real entry point, in all three operation styles (contract §7.4).
 
-The fleet (c8ydm/sandbox/seed.py): linux-0001 takes c8y_SoftwareUpdate with types apt and docker
+The fleet (c8ydm/sandbox/devices/seed.py): linux-0001 takes c8y_SoftwareUpdate with types apt and docker
 (and advanced software management), linux-0005 c8y_SoftwareUpdate without types, gateway-0002 only
 c8y_SoftwareList, gateway-0004 only the legacy c8y_Software map.
 """

@@ -12,7 +12,9 @@ from device_fakes import BULK, MO, OPS, ORIGIN, RUN_ID, body_of, client, router,
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.procedures import bulk
+from c8ydm.procedures.bulk.create import create_bulk, create_query_group, retry_bulk, type_query
+from c8ydm.procedures.bulk.prototypes import prototype_from_operation
+from c8ydm.procedures.bulk.schedule import check_ramp, parse_start, ramp_bounds
 
 __all__ = ["client", "router"]  # fixtures
 
@@ -51,13 +53,13 @@ def test_prototype_is_the_operation_without_read_only_fields_and_with_a_fresh_ma
 ) -> None:
     router.get(f"{OPS}/900").respond(200, json=SOURCE)
 
-    assert bulk.prototype_from_operation(client, "900", run_id=RUN_ID) == PROTOTYPE
+    assert prototype_from_operation(client, "900", run_id=RUN_ID) == PROTOTYPE
 
 
 def test_create_for_a_group_posts_the_classic_body(
     client: Client, router: respx.MockRouter, created: respx.Route
 ) -> None:
-    result = bulk.create_bulk(
+    result = create_bulk(
         client, prototype=PROTOTYPE, group_id="10009", start_date=START, ramp=2.0, note="gw rollout"
     )
 
@@ -76,8 +78,8 @@ def test_create_for_a_query_makes_the_hidden_dynamic_group_first(
 ) -> None:
     group = router.post(MO).respond(201, json={"id": "77", "name": "Bulk operations group"})
 
-    made = bulk.create_query_group(client, bulk.type_query(["c8y_Linux"]))
-    bulk.create_bulk(client, prototype=PROTOTYPE, group_id=str(made.id), start_date=START, ramp=1.0)
+    made = create_query_group(client, type_query(["c8y_Linux"]))
+    create_bulk(client, prototype=PROTOTYPE, group_id=str(made.id), start_date=START, ramp=1.0)
 
     assert body_of(group) == {
         "name": "Bulk operations group",
@@ -91,7 +93,7 @@ def test_create_for_a_query_makes_the_hidden_dynamic_group_first(
 
 
 def test_several_types_become_an_or_of_type_eq() -> None:
-    assert bulk.type_query(["c8y_Linux", "it's"]) == "$filter=((type eq 'c8y_Linux') or (type eq 'it''s'))"
+    assert type_query(["c8y_Linux", "it's"]) == "$filter=((type eq 'c8y_Linux') or (type eq 'it''s'))"
 
 
 def test_ramp_bounds_default_to_the_ui_values_when_the_options_are_missing(
@@ -101,8 +103,8 @@ def test_ramp_bounds_default_to_the_ui_values_when_the_options_are_missing(
         404, json={"error": "options/notFound", "message": "no such option"}
     )
 
-    assert bulk.ramp_bounds(client) == (0.001, 3600.0)
-    assert bulk.check_ramp(client, None) == 1.0
+    assert ramp_bounds(client) == (0.001, 3600.0)
+    assert check_ramp(client, None) == 1.0
     assert [path for _, path in sent(router)][:2] == [
         f"{OPTIONS}/bulkoperation.creationramp",
         f"{OPTIONS}/bulkoperation.maxcreationramp",
@@ -119,10 +121,10 @@ def test_ramp_outside_the_tenant_bounds_is_a_usage_error(
         )
 
     if is_allowed:
-        assert bulk.check_ramp(client, ramp) == ramp
+        assert check_ramp(client, ramp) == ramp
     else:
         with pytest.raises(InputError, match=r"outside the tenant's bounds \(0.5 to 10 seconds\)"):
-            bulk.check_ramp(client, ramp)
+            check_ramp(client, ramp)
 
 
 @pytest.mark.parametrize(
@@ -138,13 +140,13 @@ def test_ramp_outside_the_tenant_bounds_is_a_usage_error(
     ],
 )
 def test_start_is_now_relative_or_iso(text: str | None, expected: str) -> None:
-    assert bulk.parse_start(text, now=NOW) == expected
+    assert parse_start(text, now=NOW) == expected
 
 
 @pytest.mark.parametrize("text", ["2024-05-01T11:59:59Z", "yesterday", "+5w"])
 def test_start_in_the_past_or_unreadable_is_refused(text: str) -> None:
     with pytest.raises(InputError):
-        bulk.parse_start(text, now=NOW)
+        parse_start(text, now=NOW)
 
 
 def test_retry_sends_only_the_writable_fields(
@@ -160,7 +162,7 @@ def test_retry_sends_only_the_writable_fields(
     router.get(f"{BULK}/41").respond(200, json=old)
     router.get(url__startswith=f"https://t100.example.com{OPTIONS}/").respond(404, json={"error": "x"})
 
-    bulk.retry_bulk(client, "41", start_date=START, run_id=RUN_ID)
+    retry_bulk(client, "41", start_date=START, run_id=RUN_ID)
 
     assert body_of(created) == {
         "failedParentId": "41",

@@ -28,14 +28,14 @@ from device_fakes import (
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.main import run
-from c8ydm.procedures.bulk import create_bulk
-from c8ydm.procedures.bulk_prototypes import (
+from c8ydm.procedures.bulk.create import create_bulk
+from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
     firmware_prototype,
     software_prototype,
 )
-from c8ydm.procedures.repository import PackageSpec
+from c8ydm.procedures.repository.versions import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
 

@@ -14,7 +14,8 @@ from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
-from c8ydm.procedures.bulk_status import bulk_document, list_bulk, progress_line, status_filter, wait_for_bulk
+from c8ydm.cli.views.bulk import bulk_document
+from c8ydm.procedures.bulk.status import list_bulk, progress_line, status_filter, wait_for_bulk
 from c8ydm.procedures.errors import PartialFailureError
 
 __all__ = ["client", "router"]  # fixtures

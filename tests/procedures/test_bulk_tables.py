@@ -18,7 +18,7 @@ from device_fakes import BASE_URL, BULK, ORIGIN, page, router
 
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.cli.main import run
-from c8ydm.procedures.bulk_status import done_percent, operation_summary
+from c8ydm.cli.views.bulk import done_percent, operation_summary
 
 __all__ = ["router"]  # fixtures
 

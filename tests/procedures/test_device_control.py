@@ -11,8 +11,10 @@ from device_fakes import MO, OPS, client, device, mock_user_without_service, pag
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.procedures.device_info import describe_device, list_devices
-from c8ydm.procedures.operation_control import cancel_operations, plan_cancel
+from c8ydm.cli.views.device import details_document
+from c8ydm.cli.views.operations import cancel_view
+from c8ydm.procedures.device.info import describe_device, list_devices
+from c8ydm.procedures.operations.control import cancel_operations, plan_cancel
 
 __all__ = ["client", "router"]  # fixtures
 
@@ -30,7 +32,7 @@ def test_cancel_puts_failed_with_the_go_cli_reason_and_leaves_ended_ones(
         200, json=op("1", "FAILED", failureReason="User cancelled operation")
     )
 
-    results = cancel_operations(client, plan_cancel(client, ["1", "2", "1"]))
+    results = cancel_view(cancel_operations(client, plan_cancel(client, ["1", "2", "1"]))).document
 
     assert put.calls.last.request.content == b'{"status":"FAILED","failureReason":"User cancelled operation"}'
     assert results == [
@@ -110,7 +112,7 @@ def test_device_show_reads_firmware_software_and_the_newest_software_operation(
         c8y_SoftwareList=[{"name": "curl", "version": "8", "url": "", "softwareType": "apt"}],
     )
 
-    document = describe_device(client, linux)
+    document = details_document(describe_device(client, linux))
 
     assert document == {
         "id": "4711",

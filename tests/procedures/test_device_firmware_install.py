@@ -27,9 +27,9 @@ from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.exitcodes import exit_code_for
-from c8ydm.procedures.device_changes import install_on_device
-from c8ydm.procedures.firmware_install import firmware_description, plan_firmware_install
-from c8ydm.procedures.repository import PackageSpec
+from c8ydm.procedures.device.changes import install_on_device
+from c8ydm.procedures.device.firmware import firmware_description, plan_firmware_install
+from c8ydm.procedures.repository.versions import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
 

@@ -26,9 +26,9 @@ from device_fakes import (
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.exitcodes import exit_code_for
-from c8ydm.procedures.device_changes import install_on_device, remove_from_device
-from c8ydm.procedures.repository import PackageSpec
-from c8ydm.procedures.software_change import plan_software_change
+from c8ydm.procedures.device.changes import install_on_device, remove_from_device
+from c8ydm.procedures.device.software import plan_software_change
+from c8ydm.procedures.repository.versions import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
 

@@ -24,9 +24,8 @@ from support.repo_mock import (
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.procedures.repo_add import execute_add, plan_add
-from c8ydm.procedures.repo_validate import AddRequest
-from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
+from c8ydm.procedures.repository.add import AddRequest, execute_add, plan_add
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
 
 
 def test_new_firmware_from_a_file_sends_the_four_steps_in_order(
@@ -174,7 +173,7 @@ def test_new_software_sends_software_type_and_device_filter(client: Client, tena
         url="https://x/n",
         description="Web",
         device_type="c8y_Linux",
-        software_type="apt",
+        fields={"softwareType": "apt"},
     )
 
     execute_add(client, plan_add(client, request))

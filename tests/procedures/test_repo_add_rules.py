@@ -20,10 +20,9 @@ from support.repo_mock import (
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import ConflictError, InputError
-from c8ydm.procedures.repo_add import plan_add
-from c8ydm.procedures.repo_steps import GlobalFlags
-from c8ydm.procedures.repo_validate import AddRequest
-from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
+from c8ydm.procedures.repository.add import AddRequest, plan_add
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
+from c8ydm.procedures.repository.steps import GlobalFlags
 
 
 @pytest.mark.parametrize(
@@ -67,7 +66,7 @@ def test_if_exists_skip_reports_unchanged_and_sends_nothing(client: Client, tena
     result = add(client, url="https://x/fw", if_exists="skip")
 
     assert result.status == "unchanged"
-    assert result.to_json()["version"]["id"] == "12"
+    assert result.version is not None and result.version.id == "12"
     assert tenant.changes() == []
     assert [c.method for c in tenant.calls] == ["GET", "GET"]
 

@@ -20,9 +20,8 @@ from support.repo_mock import (
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import TransportError, UnprocessableEntityError
-from c8ydm.procedures.repo_add import execute_add, plan_add
-from c8ydm.procedures.repo_validate import AddRequest
-from c8ydm.procedures.repository import FIRMWARE
+from c8ydm.procedures.repository.add import AddRequest, execute_add, plan_add
+from c8ydm.procedures.repository.kinds import FIRMWARE
 
 ENTRY_QUERY = "$filter=((type eq 'c8y_Firmware') and (name eq 'router-fw'))"
 VERSION_LOOKUP = (

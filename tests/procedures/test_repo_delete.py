@@ -11,8 +11,9 @@ from support.repo_mock import MO_PATH, ScriptedTenant, entry_mo, make_client, pa
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.procedures.repo_delete import execute_delete, plan_delete
-from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
+from c8ydm.cli.views.repository import delete_view
+from c8ydm.procedures.repository.delete import execute_delete, plan_delete
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
 
 ENTRY_QUERY = "$filter=((type eq 'c8y_Firmware') and (name eq 'fw'))"
 VERSIONS = "$filter=(bygroupid(10)) $orderby=creationTime.date desc"
@@ -89,7 +90,11 @@ def test_deleting_a_base_version_deletes_its_patches_first(client: Client, tenan
         ("DELETE", f"{MO_PATH}/12?forceCascade=true", None),
     ]
     assert deleted[-1] == "Deleted version 1.0 (id 12)."
-    assert [item["id"] for item in plan.to_json(status="deleted")["deleted"]] == ["15", "14", "12"]
+    assert [item["id"] for item in delete_view(plan, status="deleted").document["deleted"]] == [
+        "15",
+        "14",
+        "12",
+    ]
 
 
 def test_deleting_a_patch_deletes_only_the_patch(client: Client, tenant: ScriptedTenant) -> None:

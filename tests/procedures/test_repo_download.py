@@ -22,8 +22,9 @@ from support.repo_mock import (
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.procedures.repo_download import download_version
-from c8ydm.procedures.repository import FIRMWARE
+from c8ydm.cli.views.repository import download_view
+from c8ydm.procedures.repository.download import download_file
+from c8ydm.procedures.repository.kinds import FIRMWARE
 
 VERSIONS = "$filter=(bygroupid(10)) $orderby=creationTime.date desc"
 DATA = b"firmware bytes"
@@ -67,7 +68,7 @@ def client(tenant: ScriptedTenant) -> Iterator[Client]:
 def test_internal_binary_is_streamed_under_its_own_name(
     client: Client, tenant: ScriptedTenant, tmp_path: Path
 ) -> None:
-    result = download_version(client, FIRMWARE, "fw", version="1.0", to=tmp_path)
+    result = download_file(client, FIRMWARE, "fw", version="1.0", to=tmp_path)
 
     assert result.path == tmp_path / "fw-1.0.bin"  # the "../" of the stored name is dropped
     assert result.path.read_bytes() == DATA
@@ -77,10 +78,10 @@ def test_internal_binary_is_streamed_under_its_own_name(
 
 
 def test_a_patch_downloads_the_patch_file(client: Client, tmp_path: Path) -> None:
-    result = download_version(client, FIRMWARE, "fw", version="1.0", patch="1.0.1", to=tmp_path / "p.bin")
+    result = download_file(client, FIRMWARE, "fw", version="1.0", patch="1.0.1", to=tmp_path / "p.bin")
 
     assert result.path.read_bytes() == b"patch"
-    assert result.to_json()["patch"] == "1.0.1"
+    assert download_view(result).document["patch"] == "1.0.1"
 
 
 def test_external_url_is_fetched_without_credentials(
@@ -88,7 +89,7 @@ def test_external_url_is_fetched_without_credentials(
 ) -> None:
     route = oas_router.get("https://files.example.com/dl/fw%202.0.bin").respond(200, content=b"external")
 
-    result = download_version(client, FIRMWARE, "fw", version="2.0", to=tmp_path)
+    result = download_file(client, FIRMWARE, "fw", version="2.0", to=tmp_path)
 
     assert result.path == tmp_path / "fw 2.0.bin"
     assert result.path.read_bytes() == b"external"
@@ -102,14 +103,14 @@ def test_an_existing_file_is_kept_unless_overwrite(
     target.write_bytes(b"mine")
 
     with pytest.raises(InputError, match="already exists"):
-        download_version(client, FIRMWARE, "fw", version="1.0", to=tmp_path)
+        download_file(client, FIRMWARE, "fw", version="1.0", to=tmp_path)
     assert target.read_bytes() == b"mine"
     assert "/inventory/binaries/50" not in [c.path for c in tenant.calls]
 
-    download_version(client, FIRMWARE, "fw", version="1.0", to=tmp_path, overwrite=True)
+    download_file(client, FIRMWARE, "fw", version="1.0", to=tmp_path, overwrite=True)
     assert target.read_bytes() == DATA
 
 
 def test_a_version_provided_by_the_device_has_nothing_to_download(client: Client, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="has no file"):
-        download_version(client, FIRMWARE, "fw", version="0.1", to=tmp_path)
+        download_file(client, FIRMWARE, "fw", version="0.1", to=tmp_path)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from support.repo_mock import BASE_URL, MO_PATH, ScriptedTenant, entry_mo, mo, page, version_mo
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import AmbiguousNameError, ConflictError, InputError
-from c8ydm.procedures.repo_manage import (
+from c8ydm.cli.views.repository import list_view, show_view
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
+from c8ydm.procedures.repository.lookup import list_query
+from c8ydm.procedures.repository.manage import (
     EditRequest,
+    ListRequest,
     binary_name,
     edit_entry,
     list_entries,
-    list_query,
     show_entry,
 )
-from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
 
 COUNT_10 = "$filter=((not(has(c8y_Patch))) and (bygroupid(10))) $orderby=creationTime.date desc"
 ODD_NAME = "a'b[c] (x)"
@@ -28,7 +32,7 @@ def test_list_query_is_the_ui_query_with_filters_anded_on() -> None:
     assert list_query(FIRMWARE, name="a'b[c]") == (
         "$filter=((type eq 'c8y_Firmware') and (name eq 'a''b\\[c\\]')) $orderby=name asc"
     )
-    assert list_query(SOFTWARE, name="ng*", device_type="c8y_Linux", software_type="apt") == (
+    assert list_query(SOFTWARE, name="ng*", device_type="c8y_Linux", fields={"softwareType": "apt"}) == (
         "$filter=((((type eq 'c8y_Software') and (name eq 'ng*')) and ((c8y_Filter.type eq 'c8y_Linux') or "
         "((not(has(c8y_Filter.type))) or (c8y_Filter.type eq '')))) and (softwareType eq 'apt')) "
         "$orderby=name asc"
@@ -42,20 +46,20 @@ def test_list_counts_base_versions_per_entry_with_the_ui_count_query(
     tenant.on("GET", MO_PATH, page([entry_mo("10", "fw"), legacy]), query=list_query(FIRMWARE))
     tenant.on("GET", MO_PATH, page([version_mo("12", "1", "")], totalElements=3), query=COUNT_10)
 
-    rows = list_entries(client, FIRMWARE)
+    rows = list_entries(client, ListRequest(FIRMWARE))
 
     assert [(row.entry.name, row.version_count) for row in rows] == [("fw", 3), ("old", 1)]
     count_call = tenant.calls[1]
     assert count_call.params == {"query": COUNT_10, "pageSize": "1", "withTotalElements": "true"}
     assert len(tenant.calls) == 2  # a legacy entry counts as 1 without a request
-    assert rows[0].to_json()["versionCount"] == 3
+    assert list_view(FIRMWARE, rows).document[0]["versionCount"] == 3
 
 
 def test_list_counts_only_a_bounded_number_of_entries(client: Client, tenant: ScriptedTenant) -> None:
     tenant.on("GET", MO_PATH, page([entry_mo("10", "a"), entry_mo("11", "b")]), query=list_query(FIRMWARE))
     tenant.on("GET", MO_PATH, page([], totalElements=2), query=COUNT_10)
 
-    rows = list_entries(client, FIRMWARE, max_counted=1)
+    rows = list_entries(client, ListRequest(FIRMWARE), max_counted=1)
 
     assert [row.version_count for row in rows] == [2, None]
 
@@ -92,7 +96,7 @@ def test_show_groups_patches_under_their_base_newest_first(client: Client, tenan
         ("1.0.0", ["1.0.2", "1.0.1"]),
     ]
     assert binary_name(details.versions[1]) == "fw-1.0.0.bin"
-    document = details.to_json()
+    document = show_view(details).document
     assert document["entry"]["id"] == "10"
     assert [p["id"] for p in document["versions"][1]["patches"]] == ["14", "15"]
 
@@ -126,9 +130,11 @@ def test_edit_sends_one_put_per_field(client: Client, tenant: ScriptedTenant) ->
     )
     tenant.on("GET", MO_PATH, page([]), query="$filter=((type eq 'c8y_Software') and (name eq 'nginx2'))")
     tenant.on("PUT", f"{MO_PATH}/20", entry_mo("20", "nginx2", "c8y_Software"))
-    request = EditRequest(name="nginx2", description="Web", device_type="c8y_Linux", software_type="docker")
+    request = EditRequest(
+        SOFTWARE, name="nginx2", description="Web", device_type="c8y_Linux", fields={"softwareType": "docker"}
+    )
 
-    edit_entry(client, SOFTWARE, "nginx", request)
+    edit_entry(client, "nginx", request)
 
     assert tenant.changes() == [
         ("PUT", f"{MO_PATH}/20", {"id": "20", "name": "nginx2"}),
@@ -142,7 +148,7 @@ def test_no_device_type_sends_an_empty_type(client: Client, tenant: ScriptedTena
     tenant.on("GET", MO_PATH, page([entry_mo("10", "fw")]))
     tenant.on("PUT", f"{MO_PATH}/10", entry_mo("10", "fw"))
 
-    edit_entry(client, FIRMWARE, "fw", EditRequest(clear_device_type=True))
+    edit_entry(client, "fw", EditRequest(FIRMWARE, clear_device_type=True))
 
     assert tenant.changes() == [("PUT", f"{MO_PATH}/10", {"id": "10", "c8y_Filter": {"type": ""}})]
 
@@ -157,24 +163,24 @@ def test_renaming_onto_another_entrys_name_is_a_conflict(client: Client, tenant:
     tenant.on("GET", MO_PATH, page([entry_mo("11", "other")]))
 
     with pytest.raises(ConflictError, match="already named 'other' \\(id 11\\)"):
-        edit_entry(client, FIRMWARE, "fw", EditRequest(name="other"))
+        edit_entry(client, "fw", EditRequest(FIRMWARE, name="other"))
     assert tenant.changes() == []
 
 
 @pytest.mark.parametrize(
     ("request_", "message"),
     [
-        (EditRequest(), "nothing to change"),
-        (EditRequest(device_type="x", clear_device_type=True), "not both"),
-        (EditRequest(software_type="apt"), "for software only"),
-        (EditRequest(description="  "), "--description must not be empty"),
+        ({}, "nothing to change"),
+        ({"device_type": "x", "clear_device_type": True}, "not both"),
+        ({"fields": {"softwareType": "apt"}}, "for software only"),
+        ({"description": "  "}, "--description must not be empty"),
     ],
 )
 def test_bad_edits_are_refused_before_any_request(
-    client: Client, tenant: ScriptedTenant, request_: EditRequest, message: str
+    client: Client, tenant: ScriptedTenant, request_: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        edit_entry(client, FIRMWARE, "fw", request_)
+        edit_entry(client, "fw", EditRequest(FIRMWARE, **request_))
     assert tenant.calls == []
 
 
@@ -183,7 +189,7 @@ def test_show_of_a_legacy_entry_gives_its_single_version(client: Client, tenant:
 
     details = show_entry(client, FIRMWARE, "old")
 
-    assert details.to_json()["versions"] == [
+    assert show_view(details).document["versions"] == [
         {"c8y_Firmware": {"version": "0.9", "url": "https://x/old.bin"}, "legacy": True}
     ]
     assert len(tenant.calls) == 1  # no version query: the version is on the entry (§2.2)

@@ -11,9 +11,9 @@ from support.repo_mock import ScriptedTenant
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.procedures.repo_add import plan_add
-from c8ydm.procedures.repo_validate import AddRequest, check_upload_file
-from c8ydm.procedures.repository import FIRMWARE, SOFTWARE
+from c8ydm.procedures.inputs import check_upload_file
+from c8ydm.procedures.repository.add import AddRequest, plan_add
+from c8ydm.procedures.repository.kinds import FIRMWARE, SOFTWARE
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def good_file(tmp_path: Path) -> Path:
         ({"patch": " "}, "--patch must not be empty"),
         ({"url": None}, "exactly one of --file PATH or --url URL"),
         ({"file": "GOOD"}, "exactly one of --file PATH or --url URL"),
-        ({"software_type": "apt"}, "--software-type is for software only"),
+        ({"fields": {"softwareType": "apt"}}, "--software-type is for software only"),
         ({"if_exists": "replace"}, "--if-exists must be one of fail, skip"),
     ],
 )

@@ -17,7 +17,7 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import OperationFailedError, WaitTimeoutError
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
-from c8ydm.procedures.waiting import wait_for_operations
+from c8ydm.procedures.operations.waiting import wait_for_operations
 
 __all__ = ["client", "router"]  # fixtures
 

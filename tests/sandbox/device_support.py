@@ -1,6 +1,6 @@
 """Helpers of the device-side sandbox tests (test_device_*.py, test_sdk_*.py).
 
-The seeded fleet of a 5-device sandbox (c8ydm/sandbox/seed.py): linux-0001 (firmware, software
+The seeded fleet of a 5-device sandbox (c8ydm/sandbox/devices/seed.py): linux-0001 (firmware, software
 update with apt/docker and advanced software management, typed configuration, profiles),
 gateway-0002 (firmware, c8y_SoftwareList, legacy configuration), linux-0003 (no firmware, apt,
 text configuration), gateway-0004 (firmware with a patch, legacy c8y_Software, typed gateway.json),

@@ -1,4 +1,5 @@
-"""Fault injection: 429 with Retry-After, 503, dropped connections, latency; deterministic (faults.py)."""
+"""Fault injection: 429 with Retry-After, 503, dropped connections, latency; deterministic
+(c8ydm/sandbox/core/faults.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 from support.sandbox import SandboxInstance
 
-from c8ydm.sandbox.config import FaultRule
+from c8ydm.sandbox.core.options import FaultRule
 
 ADMIN = "/sandbox/admin/faults"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from c8ydm.sandbox.store import Store
+from c8ydm.sandbox.core.store import Store
 
 
 def ids(store: Store, collection: str) -> list[str]:

@@ -144,7 +144,7 @@ def test_typed_configuration_download_and_upload(api: httpx.Client, sandbox: San
     ).json()["events"]
     assert events and events[0]["c8y_IsBinary"]["type"] == "text/plain"
     # Not through `api`: the spec lists only application/octet-stream for this download, while the
-    # platform answers with the attachment's own type (event_binaries.py).
+    # platform answers with the attachment's own type (endpoints/event_binaries.py).
     content = httpx.get(f"{sandbox.url}/event/events/{events[0]['id']}/binaries", auth=sandbox.auth)
     assert content.status_code == 200 and b"mosquitto.conf of linux-0001" in content.content
     unknown = run_operation(api, {"deviceId": target["id"], "c8y_UploadConfigFile": {"type": "nope.conf"}})

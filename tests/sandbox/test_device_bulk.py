@@ -11,10 +11,11 @@ from typing import Any
 import httpx
 from device_support import device, wait_for
 
-from c8ydm.sandbox import bulk, bulk_targets, seed
-from c8ydm.sandbox.app import SandboxState
-from c8ydm.sandbox.config import SandboxConfig
-from c8ydm.sandbox.store import Store, parse_time
+from c8ydm.sandbox.core.options import SandboxOptions
+from c8ydm.sandbox.core.store import Store, parse_time
+from c8ydm.sandbox.devices import seed
+from c8ydm.sandbox.model import bulk, bulk_targets
+from c8ydm.sandbox.state import SandboxState
 
 BULK_TYPE = "application/vnd.com.nsn.cumulocity.bulkoperation+json"
 
@@ -192,7 +193,7 @@ def test_general_status_follows_progress() -> None:
 
 
 def test_empty_device_query_means_all_devices(tmp_path: Path) -> None:
-    state = SandboxState(config=SandboxConfig(data_dir=tmp_path, devices=4), store=Store(":memory:"))
+    state = SandboxState(options=SandboxOptions(data_dir=tmp_path, devices=4), store=Store(":memory:"))
     seed.ensure_seeded(state)
     devices = [d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d]
     assert bulk_targets.query_devices(state, "") == devices

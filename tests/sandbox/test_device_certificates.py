@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from support.sandbox import SandboxInstance
 
-from c8ydm.sandbox.x509 import CertificateError, read_certificate
+from c8ydm.sandbox.core.x509 import CertificateError, read_certificate
 
 # Self-signed test certificates (EC P-256, valid until 2126) and what openssl says about them.
 CERT_1 = """\

@@ -10,7 +10,7 @@ import pytest
 from device_support import wait_for
 from support.sandbox import SandboxInstance
 
-from c8ydm.sandbox.registration_csv import detect_separator, parse_csv
+from c8ydm.sandbox.model.registration_csv import detect_separator, parse_csv
 
 FULL_HEADER = [
     "ID",

@@ -9,11 +9,12 @@ import pytest
 from device_support import checked_client, final_operation, wait_for
 from support.sandbox import TEST_OP_DELAY_SECONDS, running_sandbox
 
-from c8ydm.sandbox import devicecontrol, seed
-from c8ydm.sandbox.app import SandboxState
-from c8ydm.sandbox.config import SandboxConfig
-from c8ydm.sandbox.simulation import Simulator, behaviour, device_share
-from c8ydm.sandbox.store import Store
+from c8ydm.sandbox.core.options import SandboxOptions
+from c8ydm.sandbox.core.store import Store
+from c8ydm.sandbox.devices import seed
+from c8ydm.sandbox.devices.simulation import Simulator, behaviour, device_share
+from c8ydm.sandbox.model import operations
+from c8ydm.sandbox.state import SandboxState
 
 
 def test_device_share_is_stable_and_spread() -> None:
@@ -25,11 +26,11 @@ def test_device_share_is_stable_and_spread() -> None:
 
 
 def test_behaviour_shares_follow_the_rates(tmp_path: Path) -> None:
-    config = SandboxConfig(data_dir=tmp_path, seed=1, silent_rate=0.2, failure_rate=0.3)
+    config = SandboxOptions(data_dir=tmp_path, seed=1, silent_rate=0.2, failure_rate=0.3)
     kinds = [behaviour(config, str(n)) for n in range(2000)]
     assert 0.15 < kinds.count("silent") / 2000 < 0.25
     assert 0.25 < kinds.count("failing") / 2000 < 0.35
-    assert behaviour(SandboxConfig(data_dir=tmp_path), "1") == "ok"  # rates default to 0
+    assert behaviour(SandboxOptions(data_dir=tmp_path), "1") == "ok"  # rates default to 0
 
 
 def _outcomes(url: str, auth: tuple[str, str]) -> dict[str, tuple[str, str]]:
@@ -66,7 +67,7 @@ def test_failing_and_silent_devices_are_chosen_by_the_seed(tmp_path: Path) -> No
     with running_sandbox(tmp_path / "b", **options) as second:
         outcome_b = _outcomes(second.url, second.auth)
     assert outcome_a == outcome_b
-    config = SandboxConfig(data_dir=tmp_path, seed=7, failure_rate=0.3, silent_rate=0.25)
+    config = SandboxOptions(data_dir=tmp_path, seed=7, failure_rate=0.3, silent_rate=0.25)
     expected = {"silent": "PENDING", "failing": "FAILED", "ok": "SUCCESSFUL"}
     assert {name: expected[behaviour(config, device_id)] for name, (_, device_id) in outcome_a.items()} == {
         name: status for name, (status, _) in outcome_a.items()
@@ -76,8 +77,8 @@ def test_failing_and_silent_devices_are_chosen_by_the_seed(tmp_path: Path) -> No
 
 @pytest.fixture
 def state(tmp_path: Path) -> SandboxState:
-    config = SandboxConfig(data_dir=tmp_path, devices=5, op_delay_seconds=30.0)
-    sandbox_state = SandboxState(config=config, store=Store(":memory:"))
+    config = SandboxOptions(data_dir=tmp_path, devices=5, op_delay_seconds=30.0)
+    sandbox_state = SandboxState(options=config, store=Store(":memory:"))
     seed.ensure_seeded(sandbox_state)
     return sandbox_state
 
@@ -88,7 +89,7 @@ def test_thousands_of_operations_finish_in_one_pass(state: SandboxState) -> None
     state.simulator = simulator
     devices = [d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d]
     for n in range(3000):
-        devicecontrol.create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
+        operations.create_operation(state, {"deviceId": devices[n % len(devices)], "c8y_Restart": {}})
     simulator.tick(time.monotonic() + 10_000)  # far past both steps of every operation
     statuses = {op["status"] for op in state.store.iter("operations")}
     assert statuses == {"SUCCESSFUL"}
@@ -96,8 +97,8 @@ def test_thousands_of_operations_finish_in_one_pass(state: SandboxState) -> None
 
 def test_stop_is_prompt_and_start_resumes_pending_work(state: SandboxState) -> None:
     device_id = next(d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d)
-    op = devicecontrol.create_operation(state, {"deviceId": device_id, "c8y_Restart": {}})
-    state.config.op_delay_seconds = 0.01
+    op = operations.create_operation(state, {"deviceId": device_id, "c8y_Restart": {}})
+    state.options.op_delay_seconds = 0.01
     simulator = Simulator(state)
     simulator.start()  # finds the PENDING operation created before it ran
     wait_for(
@@ -113,7 +114,7 @@ def test_cancelled_operation_is_not_touched_by_its_device(state: SandboxState) -
     simulator = Simulator(state)
     state.simulator = simulator
     device_id = next(d["id"] for d in state.store.iter("managedObjects") if "c8y_IsDevice" in d)
-    op = devicecontrol.create_operation(state, {"deviceId": device_id, "c8y_Restart": {}})
-    devicecontrol.set_status(state, op["id"], "FAILED", "User cancelled operation")
+    op = operations.create_operation(state, {"deviceId": device_id, "c8y_Restart": {}})
+    operations.set_status(state, op["id"], "FAILED", "User cancelled operation")
     simulator.tick(time.monotonic() + 10_000)
     assert state.store.get("operations", op["id"])["status"] == "FAILED"  # type: ignore[index]

@@ -1,4 +1,5 @@
-"""The request recorder (c8ydm/sandbox/recorder.py): one JSON line per request, bodies replayed intact."""
+"""The request recorder (c8ydm/sandbox/core/recorder.py): one JSON line per request, bodies replayed
+intact."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 
 import httpx
 
-from c8ydm.sandbox.recorder import ENV_VAR, MAX_BODY_BYTES, SECRET_MASK, RequestRecorder, from_environment
+from c8ydm.sandbox.core.recorder import (
+    ENV_VAR,
+    MAX_BODY_BYTES,
+    SECRET_MASK,
+    RequestRecorder,
+    from_environment,
+)
 
 Scope = dict[str, Any]
 

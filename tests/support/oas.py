@@ -55,7 +55,7 @@ ALLOWED_EXTRA_QUERY: dict[tuple[str, str], frozenset[str]] = {
 # Path prefixes outside the core platform spec: traffic to them is not validated. The one list used
 # by every validating helper (oas_router, support/sandbox.py, the e2e recordings, procedure fakes).
 NOT_IN_SPEC = (
-    "/sandbox/",  # the sandbox's own administration endpoints (c8ydm/sandbox/control.py)
+    "/sandbox/",  # the sandbox's own administration endpoints (c8ydm/sandbox/endpoints/sandbox_admin.py)
     "/service/advanced-software-mgmt/",  # a microservice (contract §7.2), not in the core spec
 )
 

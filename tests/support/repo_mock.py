@@ -24,9 +24,8 @@ import respx
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.retry import RetryPolicy
-from c8ydm.procedures.repo_add import execute_add, plan_add
-from c8ydm.procedures.repo_validate import AddRequest
-from c8ydm.procedures.repository import FIRMWARE
+from c8ydm.procedures.repository.add import AddRequest, execute_add, plan_add
+from c8ydm.procedures.repository.kinds import FIRMWARE
 
 BASE_URL = "https://t100.example.com"
 MO_PATH = "/inventory/managedObjects"

@@ -1,4 +1,5 @@
-"""Device-control models: operations (contract §10) and bulk operations (§11)."""
+"""Device-control models: operations (contract §10) and bulk operations (§11); the status words are
+in ``status`` (re-exported here for the models' users)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,15 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from c8ydm.api.models.base import C8yModel, IdStr
-
-
-class OperationStatus(str, Enum):
-    """An operation's ``status``; SUCCESSFUL and FAILED are terminal (§10)."""
-
-    PENDING = "PENDING"
-    EXECUTING = "EXECUTING"
-    SUCCESSFUL = "SUCCESSFUL"
-    FAILED = "FAILED"
-
-    @property
-    def is_terminal(self) -> bool:
-        """Whether the device has finished with the operation."""
-        return self in (OperationStatus.SUCCESSFUL, OperationStatus.FAILED)
+from c8ydm.api.models.status import (
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    UNKNOWN_STATUS_TEXT,
+    BulkGeneralStatus,
+    OperationStatus,
+    is_terminal_text,
+    status_value,
+)
 
 
 def _known_enum(enum: type[Enum], value: Any) -> Any:
@@ -55,50 +51,15 @@ class Operation(C8yModel):
         """Whether the status is SUCCESSFUL or FAILED."""
         return isinstance(self.status, OperationStatus) and self.status.is_terminal
 
-
-class BulkGeneralStatus(str, Enum):
-    """A bulk operation's ``generalStatus``: the spec's enum plus DELETED and INCORRECT (§11.1)."""
-
-    SCHEDULED = "SCHEDULED"
-    EXECUTING = "EXECUTING"
-    EXECUTING_WITH_ERRORS = "EXECUTING_WITH_ERRORS"
-    SUCCESSFUL = "SUCCESSFUL"
-    FAILED = "FAILED"
-    CANCELED = "CANCELED"
-    DELETED = "DELETED"
-    INCORRECT = "INCORRECT"
-
-    @classmethod
-    def normalize(cls, raw: str | None) -> BulkGeneralStatus | str | None:
-        """Map every historical spelling to a member (§11.1 table); unknown values come back raw."""
-        if raw is None:
-            return None
-        key = raw.strip().upper().replace(" ", "_")
-        key = _GENERAL_STATUS_VARIANTS.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
-            return raw
+    @property
+    def is_active(self) -> bool:
+        """Whether the status is PENDING or EXECUTING."""
+        return isinstance(self.status, OperationStatus) and self.status.is_active
 
     @property
-    def is_terminal(self) -> bool:
-        """Whether the bulk operation will not change any more."""
-        return self in (
-            BulkGeneralStatus.SUCCESSFUL,
-            BulkGeneralStatus.FAILED,
-            BulkGeneralStatus.CANCELED,
-            BulkGeneralStatus.DELETED,
-        )
-
-
-# §11.1: variants seen in the UI, the SDK and on older platforms, after upper-casing and "_" for spaces.
-_GENERAL_STATUS_VARIANTS = {
-    "EXECUTING_WITH_ERROR": "EXECUTING_WITH_ERRORS",
-    "PENDING": "SCHEDULED",
-    "COMPLETED_SUCCESSFULLY": "SUCCESSFUL",
-    "COMPLETED_WITH_FAILURES": "FAILED",
-    "CANCELLED": "CANCELED",
-}
+    def status_text(self) -> str:
+        """The status for people: Cumulocity's word, an unknown value as it came, else UNKNOWN."""
+        return status_value(self.status) or UNKNOWN_STATUS_TEXT
 
 
 class BulkProgress(C8yModel):
@@ -140,3 +101,29 @@ class BulkOperation(C8yModel):
     def normalized_general_status(self) -> BulkGeneralStatus | str | None:
         """``generalStatus`` mapped through ``BulkGeneralStatus.normalize`` (raw value kept if unknown)."""
         return BulkGeneralStatus.normalize(self.general_status)
+
+    @property
+    def general_status_text(self) -> str | None:
+        """The normalised ``generalStatus`` as text (an unknown value as it came)."""
+        status = self.normalized_general_status
+        return status.value if isinstance(status, BulkGeneralStatus) else status
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the bulk operation will not change any more (a terminal general status)."""
+        status = self.normalized_general_status
+        return isinstance(status, BulkGeneralStatus) and status.is_terminal
+
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "TERMINAL_STATUSES",
+    "UNKNOWN_STATUS_TEXT",
+    "BulkGeneralStatus",
+    "BulkOperation",
+    "BulkProgress",
+    "Operation",
+    "OperationStatus",
+    "is_terminal_text",
+    "status_value",
+]

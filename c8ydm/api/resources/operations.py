@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from c8ydm.api.conventions import EPOCH_TIMESTAMP, one_day_from_now, path_segment, timestamp_param
 from c8ydm.api.errors import InputError
 from c8ydm.api.models.base import as_body
-from c8ydm.api.models.devicecontrol import Operation, OperationStatus
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus, status_value
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, iter_items
 
 if TYPE_CHECKING:
@@ -19,10 +19,6 @@ PATH = "/devicecontrol/operations"
 DEFAULT_CANCEL_REASON = "User cancelled operation"  # the Go CLI's text (§10)
 
 Timestamp = datetime | str
-
-
-def _status_value(status: OperationStatus | str | None) -> str | None:
-    return status.value if isinstance(status, OperationStatus) else status
 
 
 class Operations:
@@ -64,7 +60,7 @@ class Operations:
             "deviceId": device_id,
             "agentId": agent_id,
             "fragmentType": fragment_type,
-            "status": _status_value(status),
+            "status": status_value(status),
             "bulkOperationId": bulk_operation_id,
             "dateFrom": timestamp_param(date_from),
             "dateTo": timestamp_param(date_to),
@@ -141,7 +137,7 @@ class Operations:
         self, operation_id: str, status: OperationStatus | str, *, failure_reason: str | None = None
     ) -> Operation:
         """Set an operation's status. PUT /devicecontrol/operations/{id}"""
-        body: dict[str, Any] = {"status": _status_value(status)}
+        body: dict[str, Any] = {"status": status_value(status)}
         if failure_reason is not None:
             body["failureReason"] = failure_reason
         return self.update(operation_id, body)

@@ -1,26 +1,24 @@
-"""Shared by the device, operation and bulk commands: operation columns, --wait with live status."""
+"""Shared by the device, operation and bulk commands: arguments, --wait with live status.
+
+Procedures and the client are imported inside the functions, so that importing a command module
+(for ``--help``) loads neither httpx nor the procedures layer.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from c8ydm.api.client import Client
-from c8ydm.api.models.devicecontrol import Operation, OperationStatus
-from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.context import App
 from c8ydm.cli.options import complete_names
-from c8ydm.procedures.waiting import wait_for_operations
 
-OPERATION_COLUMNS = [
-    ("ID", "id"),
-    ("DEVICE", "deviceId"),
-    ("STATUS", "status"),
-    ("DESCRIPTION", "description"),
-    ("FAILURE REASON", "failureReason"),
-]
+if TYPE_CHECKING:
+    from c8ydm.api.client import Client
+    from c8ydm.api.models.devicecontrol import Operation
+    from c8ydm.api.polling import PollPolicy
+
 DRY_RUN_NOTE = "Dry run: no operation was created, so there is nothing to wait for."
 
 DeviceArgument = Annotated[
@@ -41,14 +39,10 @@ WaitOption = Annotated[
 ]
 
 
-def status_text(operation: Operation) -> str:
-    """The status as Cumulocity writes it (``FAILED``), also for a value c8ydm does not know."""
-    status = operation.status
-    return str(status.value if isinstance(status, OperationStatus) else status)
-
-
 def poll_policy(app: App) -> PollPolicy:
     """The default polling policy with the user's ``--timeout`` as its overall deadline."""
+    from c8ydm.api.polling import PollPolicy
+
     return PollPolicy().with_timeout(app.options.timeout)
 
 
@@ -59,6 +53,8 @@ def wait_with_progress(
     labels: Mapping[str, str] | None = None,
 ) -> list[Operation]:
     """Wait for the operations with live status on stderr; raises for FAILED (11) and timeout (12)."""
+    from c8ydm.procedures.operations.waiting import wait_for_operations
+
     if client.dry_run:
         app.message(DRY_RUN_NOTE)
         return wait_for_operations(client, operations)  # in a dry run: the operations as given
@@ -68,6 +64,6 @@ def wait_with_progress(
                 client, operations, policy=poll_policy(app), on_status=live.update, labels=labels
             )
     except KeyboardInterrupt:  # cli-surface.md, exit 130: "work already sent is reported"
-        ids = " ".join(op.id or "" if isinstance(op, Operation) else op for op in operations)
+        ids = " ".join(op if isinstance(op, str) else op.id or "" for op in operations)
         app.message(f"Stopped waiting; nothing was cancelled. Follow with: c8ydm operation wait {ids}")
         raise

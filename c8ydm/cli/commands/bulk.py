@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
-from c8ydm.procedures import bulk as procedure
-from c8ydm.procedures import bulk_prototypes
-from c8ydm.procedures.bulk_status import (
-    bulk_document,
-    done_percent,
-    list_bulk,
-    operation_summary,
-    progress_line,
-    progress_summary,
-    wait_for_bulk,
-)
-from c8ydm.procedures.repository import PackageSpec
-from c8ydm.procedures.resolve import resolve_group
+
+if TYPE_CHECKING:
+    from c8ydm.api.client import Client
+    from c8ydm.api.models.devicecontrol import BulkOperation
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
 
@@ -41,86 +29,49 @@ StartOption = Annotated[
 RampOption = Annotated[
     float | None, typer.Option("--ramp", metavar="SECONDS", help="Seconds between two devices (default 1).")
 ]
-BULK_COLUMNS = [
-    ("ID", "id"),
-    ("STATUS", "generalStatus"),
-    ("DONE", "doneFraction"),
-    ("ALL", "progress.all"),
-    ("FAILED", "progress.failed"),
-    ("START", "startDate"),
-    ("DESCRIPTION", "operationPrototype.description"),
+
+FromOperation = Annotated[
+    str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
 ]
-# The table shows DONE in percent; csv keeps the document's keys as its header.
-TABLE_COLUMNS = [("DONE", "donePercent") if key == "doneFraction" else (h, key) for h, key in BULK_COLUMNS]
-
-
-def _list_row(bulk: BulkOperation) -> dict[str, Any]:
-    return {**bulk_document(bulk), "donePercent": f"{done_percent(bulk)}%"}
-
-
-def _summary(bulk: BulkOperation) -> dict[str, Any]:
-    """bulk show as a table: one readable line per field (json keeps Cumulocity's names)."""
-    document = bulk_document(bulk)
-    prototype = bulk.operation_prototype or {}
-    general = document.get("generalStatus") or ""
-    raw = [document.get("generalStatusRaw"), bulk.status and f"status {bulk.status}"]
-    details = ", ".join(detail for detail in raw if detail)
-    parent = bulk.failed_parent_id and f"failed devices of bulk operation {bulk.failed_parent_id}"
-    rows = {
-        "id": bulk.id,
-        "description": prototype.get("description"),
-        "target group": bulk.group_id or parent,
-        "status": f"{general} ({details})".strip() if details else general,
-        "progress": progress_summary(bulk),
-        "operation": operation_summary(prototype),
-        "start date": bulk.start_date,
-        "creation ramp": None if bulk.creation_ramp is None else f"{bulk.creation_ramp:g} s",
-        "estimated finish": document.get("estimatedFinish"),
-        "note": bulk.note,
-    }
-    return {label: value for label, value in rows.items() if value}
-
-
-def _render(app: App, bulk: BulkOperation) -> None:
-    """One bulk operation: a readable summary in a table, Cumulocity's document otherwise."""
-    app.render(_summary(bulk) if app.output_format == "table" else bulk_document(bulk))
-
-
-def _target_group(app: App, group_name: str | None, query: str | None, device_types: list[str]) -> str:
-    """The group id to schedule for: an existing group, or a new hidden one for a query (§11.3)."""
-    client = app.client()
-    if group_name is not None:
-        return str(resolve_group(client, group_name).id)
-    device_query = procedure.type_query(device_types) if device_types else str(query)
-    if not device_query.strip() and not app.confirm("The bulk operation will run on ALL devices. Go on?"):
-        raise InputError("not scheduled: no device selection", hint="give a non-empty --query")
-    if device_query.strip():  # a bad query fails here (422, exit 8), before anything is created
-        app.message(f"Devices now matching {device_query!r}: {client.inventory.count(q=device_query)}")
-    return str(procedure.create_query_group(client, device_query).id)
-
-
-def _prototype(
-    client: Client, operation_id: str | None, firmware: str | None, patch: str | None, software: list[str]
-) -> bulk_prototypes.Prototype:
-    """The operation prototype of whichever source was given (checked: exactly one)."""
-    if operation_id is not None:
-        return bulk_prototypes.Prototype(procedure.prototype_from_operation(client, operation_id))
-    if firmware is not None:
-        return bulk_prototypes.firmware_prototype(client, PackageSpec.parse(firmware), patch=patch)
-    return bulk_prototypes.software_prototype(client, [PackageSpec.parse(text) for text in software])
-
-
-def _check_choices(sources: Mapping[str, object], targets: Mapping[str, object], patch: str | None) -> None:
-    """Exactly one source and one target, before any request (exit 2)."""
-    for kind, given in (("source", sources), ("target", targets)):
-        if sum(1 for value in given.values() if value is not None) != 1:  # --query "" is all devices
-            raise InputError(f"give exactly one {kind}: {', '.join(given)}")
-    if patch is not None and not sources["--firmware"]:
-        raise InputError("--patch needs --firmware NAME@VERSION (the patch's base version)")
+FirmwareSource = Annotated[
+    str | None,
+    typer.Option(
+        "--firmware",
+        metavar="NAME[@VERSION]",
+        autocompletion=complete_names("firmware"),
+        help="Firmware from the repository (newest version without @).",
+    ),
+]
+PatchOption = Annotated[
+    str | None, typer.Option("--patch", metavar="P", help="A patch of that firmware version.")
+]
+SoftwareSource = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--software",
+        metavar="NAME[@VERSION]",
+        autocompletion=complete_names("software"),
+        help="Software to install from the repository (repeatable).",
+    ),
+]
+GroupTarget = Annotated[
+    str | None,
+    typer.Option(
+        "--group", metavar="GROUP", autocompletion=complete_names("group"), help="A group's name or id."
+    ),
+]
+QueryTarget = Annotated[
+    str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
+]
+TypeTarget = Annotated[
+    list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
+]
 
 
 def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
     """Wait for the bulk operation with one stderr line per change of progress (exit 11, 12, 14)."""
+    from c8ydm.procedures.bulk.status import progress_line, wait_for_bulk
+
     seen: set[str] = set()
 
     def report(bulk: BulkOperation) -> None:
@@ -139,42 +90,13 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
 @command(group, "create")
 def create(
     app: App,
-    operation_id: Annotated[
-        str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
-    ] = None,
-    firmware: Annotated[
-        str | None,
-        typer.Option(
-            "--firmware",
-            metavar="NAME[@VERSION]",
-            autocompletion=complete_names("firmware"),
-            help="Firmware from the repository (newest version without @).",
-        ),
-    ] = None,
-    patch: Annotated[
-        str | None, typer.Option("--patch", metavar="P", help="A patch of that firmware version.")
-    ] = None,
-    software: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--software",
-            metavar="NAME[@VERSION]",
-            autocompletion=complete_names("software"),
-            help="Software to install from the repository (repeatable).",
-        ),
-    ] = None,
-    group_name: Annotated[
-        str | None,
-        typer.Option(
-            "--group", metavar="GROUP", autocompletion=complete_names("group"), help="A group's name or id."
-        ),
-    ] = None,
-    query: Annotated[
-        str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
-    ] = None,
-    device_types: Annotated[
-        list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
-    ] = None,
+    operation_id: FromOperation = None,
+    firmware: FirmwareSource = None,
+    patch: PatchOption = None,
+    software: SoftwareSource = None,
+    group_name: GroupTarget = None,
+    query: QueryTarget = None,
+    device_types: TypeTarget = None,
     start: StartOption = None,
     ramp: RampOption = None,
     note: Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")] = None,
@@ -203,28 +125,27 @@ def create(
       c8ydm bulk create --software nginx@1.24.0 --software curl --query "name eq 'edge-*'"
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
     """
-    sources = {"--from-operation": operation_id, "--firmware": firmware, "--software": software}
-    _check_choices(sources, {"--group": group_name, "--query": query, "--type": device_types}, patch)
-    start_date = procedure.parse_start(start)
-    client = app.client()
-    prototype = _prototype(client, operation_id, firmware, patch, software or [])
-    bulk_prototypes.check_target_types(prototype, device_types or [])
-    creation_ramp = procedure.check_ramp(client, ramp)
-    group_id = _target_group(app, group_name, query, device_types or [])
-    created = procedure.create_bulk(
-        client,
-        prototype=prototype.body,
-        group_id=group_id,
-        start_date=start_date,
-        ramp=creation_ramp,
+    from c8ydm.cli.views.bulk import bulk_view
+    from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
+
+    request = BulkRequest(
+        operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
+        group=group_name, query=query, device_types=tuple(device_types or ()), start=start, ramp=ramp,
         note=note,
-    )
+    )  # fmt: skip
+    client = app.client()  # the request was checked when it was made: exit 2 even without a session
+    plan = plan_bulk(client, request)
+    if plan.matching is not None:
+        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    if plan.is_all_devices and not app.confirm("The bulk operation will run on ALL devices. Go on?"):
+        raise InputError("not scheduled: no device selection", hint="give a non-empty --query")
+    created = execute_bulk(client, plan)
     if client.dry_run:  # stdout holds the request records only, as for every other change
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
     if wait:
         app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
         created = _follow(app, client, str(created.id))
-    _render(app, created)
+    app.show(bulk_view(created))
 
 
 @command(group, "list")
@@ -242,10 +163,10 @@ def list_bulk_operations(
     Example:
       c8ydm bulk list --status executing -o json
     """
-    bulks = list_bulk(app.client(), status=status)
-    if app.output_format == "table":
-        return app.render((_list_row(bulk) for bulk in bulks), columns=TABLE_COLUMNS)
-    app.render((bulk_document(bulk) for bulk in bulks), columns=BULK_COLUMNS)
+    from c8ydm.cli.views.bulk import bulks_view
+    from c8ydm.procedures.bulk.status import list_bulk
+
+    app.show(bulks_view(list_bulk(app.client(), status=status)))
 
 
 @command(group, "show")
@@ -265,9 +186,11 @@ def show(
       c8ydm bulk show 42 -o json
       c8ydm bulk show 42 --wait --timeout 900
     """
+    from c8ydm.cli.views.bulk import bulk_view
+
     client = app.client()
     bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
-    _render(app, bulk)
+    app.show(bulk_view(bulk))
 
 
 @command(group, "cancel")
@@ -277,13 +200,16 @@ def cancel(app: App, bulk_id: BulkId) -> None:
     Example:
       c8ydm bulk cancel 42 --yes
     """
+    from c8ydm.cli.views.bulk import bulk_view
+    from c8ydm.procedures.bulk.status import progress_line
+
     client = app.client()
     bulk = client.bulk_operations.get(bulk_id)
     if not app.confirm(f"Cancel bulk operation {bulk_id} ({progress_line(bulk)})?"):
         app.message("Nothing was cancelled.")
         return
     client.bulk_operations.delete(bulk_id)
-    _render(app, bulk if client.dry_run else client.bulk_operations.get(bulk_id))
+    app.show(bulk_view(bulk if client.dry_run else client.bulk_operations.get(bulk_id)))
 
 
 @command(group, "retry")
@@ -293,6 +219,9 @@ def retry(app: App, bulk_id: BulkId, start: StartOption = None, ramp: RampOption
     Example:
       c8ydm bulk retry 42 --start +5m
     """
-    client = app.client()
-    retried = procedure.retry_bulk(client, bulk_id, start_date=procedure.parse_start(start), ramp=ramp)
-    _render(app, retried)
+    from c8ydm.cli.views.bulk import bulk_view
+    from c8ydm.procedures.bulk.create import retry_bulk
+    from c8ydm.procedures.bulk.schedule import parse_start
+
+    retried = retry_bulk(app.client(), bulk_id, start_date=parse_start(start), ramp=ramp)
+    app.show(bulk_view(retried))

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from c8ydm.api.errors import InputError
-from c8ydm.api.models.devicecontrol import OperationStatus
-from c8ydm.cli.commands._operations import (
-    OPERATION_COLUMNS,
-    DeviceArgument,
-    WaitOption,
-    wait_with_progress,
-)
+from c8ydm.api.models.status import OperationStatus
+from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
-from c8ydm.procedures import device_info
-from c8ydm.procedures.device_changes import DeviceChanges, install_on_device, remove_from_device
-from c8ydm.procedures.repository import PackageSpec
-from c8ydm.procedures.resolve import resolve_device
+
+if TYPE_CHECKING:
+    from c8ydm.procedures.device.changes import DeviceChanges
 
 group = new_group("""List and show devices; install and remove firmware and software.
 
 Example:
   c8ydm device show linux-0001
   c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait""")
-
-DEVICE_COLUMNS = [("ID", "id"), ("NAME", "name"), ("TYPE", "type"), ("FIRMWARE", "c8y_Firmware.version")]
-CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "description")]
 
 
 @command(group, "list")
@@ -52,31 +42,11 @@ def list_devices(
       c8ydm device list --type c8y_Linux --name 'linux-*'
       c8ydm device list --query "type eq 'c8y_Gateway'" -o json
     """
-    found = device_info.list_devices(
-        app.client(), device_type=device_type, name=name, query=query, group=group_name
-    )
-    app.render(found, columns=DEVICE_COLUMNS)
+    from c8ydm.cli.views.device import devices_view
+    from c8ydm.procedures.device.info import list_devices as list_
 
-
-def _summary(details: dict[str, Any]) -> dict[str, Any]:
-    """device show as a table: one readable line per field."""
-
-    def operation(op: dict[str, Any] | None) -> str:
-        return f"{op['id']} {op.get('status')} {op.get('creationTime', '')}".strip() if op else ""
-
-    firmware = details.get("c8y_Firmware") or {}
-    software = ", ".join(f"{i.get('name')} {i.get('version', '')}".strip() for i in details["software"])
-    source = f" ({details['softwareSource']})" if details.get("softwareSource") else ""
-    return {
-        "name": details.get("name"),
-        "id": details.get("id"),
-        "type": details.get("type"),
-        "firmware": f"{firmware.get('name', '')} {firmware.get('version', '')}".strip(),
-        "last firmware operation": operation(details.get("lastFirmwareOperation")),
-        "software": software + source,
-        "last software operation": operation(details.get("lastSoftwareOperation")),
-        "supported operations": ", ".join(details.get("c8y_SupportedOperations") or []),
-    }
+    found = list_(app.client(), device_type=device_type, name=name, query=query, group=group_name)
+    app.show(devices_view(found))
 
 
 @command(group, "show")
@@ -87,9 +57,12 @@ def show(app: App, device: DeviceArgument) -> None:
       c8ydm device show linux-0001
       c8ydm device show 4711 -o json
     """
+    from c8ydm.cli.views.device import details_view
+    from c8ydm.procedures.device.info import describe_device
+    from c8ydm.procedures.resolve import resolve_device
+
     client = app.client()
-    details = device_info.describe_device(client, resolve_device(client, device))
-    app.render(_summary(details) if app.output_format == "table" else details)
+    app.show(details_view(describe_device(client, resolve_device(client, device))))
 
 
 @command(group, "operations")
@@ -106,23 +79,25 @@ def operations(
     Example:
       c8ydm device operations linux-0001 --status FAILED --limit 5
     """
+    from c8ydm.cli.views.device import operations_view
+    from c8ydm.procedures.resolve import resolve_device
+
     client = app.client()
     target = resolve_device(client, device)
     found = client.operations.list(device_id=target.id, status=status, newest_first=True, limit=limit)
-    app.render(found, columns=OPERATION_COLUMNS)
+    app.show(operations_view(found))
 
 
 def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
+    from c8ydm.cli.views.device import changes_view
+
     for item in changes.unchanged:
         app.message(f"Unchanged: {item['name']} {item['version']} is already installed.")
     if wait and changes.operations:
         changes.operations = wait_with_progress(app, app.client(), changes.operations)
     if not changes.operations:
         app.message(f"Nothing to change on {changes.device.name}.")
-    if app.output_format == "json":
-        app.render(changes.document())
-    else:
-        app.render(changes.operations, columns=CHANGE_COLUMNS)
+    app.show(changes_view(changes))
 
 
 @command(group, "install")
@@ -157,6 +132,11 @@ def install(
       c8ydm device install gw-7 --firmware gw-os@2.4.0 --patch 2.4.0-p2
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
     """
+    from c8ydm.api.errors import InputError
+    from c8ydm.procedures.device.changes import install_on_device
+    from c8ydm.procedures.repository.versions import PackageSpec
+    from c8ydm.procedures.resolve import resolve_device
+
     if config or profile:
         raise InputError("--config and --profile are not yet supported by device install")
     client = app.client()
@@ -185,5 +165,8 @@ def remove(
     Example:
       c8ydm device remove linux-0001 --software nginx --software curl --wait
     """
+    from c8ydm.procedures.device.changes import remove_from_device
+    from c8ydm.procedures.resolve import resolve_device
+
     client = app.client()
     _finish(app, remove_from_device(client, resolve_device(client, device), software=software), wait)

@@ -47,7 +47,10 @@ def list_firmware(app: App, name: _repo.NameFilter = None, device_type: _repo.De
       c8ydm firmware list --name 'router*'
       c8ydm firmware list --device-type c8y_Linux -o json
     """
-    _repo.list_entries(app, LABEL, name=name, device_type=device_type)
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+    from c8ydm.procedures.repository.manage import ListRequest
+
+    _repo.list_entries(app, ListRequest(FIRMWARE, name=name, device_type=device_type))
 
 
 @command(group, "show")
@@ -58,7 +61,9 @@ def show_firmware(app: App, name: Name) -> None:
       c8ydm firmware show router-fw
       c8ydm firmware show router-fw -o json
     """
-    _repo.show(app, LABEL, name)
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+
+    _repo.show(app, FIRMWARE, name)
 
 
 @command(group, "add")
@@ -89,10 +94,14 @@ def add_firmware(
       c8ydm firmware add router-fw --version 1.0.0 --patch 1.0.1 --file fw-1.0.1.patch
       c8ydm firmware add router-fw --version 1.0.0 --file fw.bin --if-exists skip
     """
-    _repo.add(
-        app, LABEL, name=name, version=version, file=file, url=url, patch=patch,
-        description=description, device_type=device_type, if_exists=if_exists,
+    from c8ydm.procedures.repository.add import AddRequest
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+
+    request = AddRequest(
+        FIRMWARE, name, version, file=file, url=url, description=description, device_type=device_type,
+        patch=patch, if_exists=if_exists.value,
     )  # fmt: skip
+    _repo.add(app, request)
 
 
 @command(group, "edit")
@@ -110,10 +119,17 @@ def edit_firmware(
       c8ydm firmware edit router-fw --description "Router firmware, EU models"
       c8ydm firmware edit router-fw --name router-firmware --no-device-type
     """
-    _repo.edit(
-        app, LABEL, name, name=new_name, description=description, device_type=device_type,
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+    from c8ydm.procedures.repository.manage import EditRequest
+
+    request = EditRequest(
+        FIRMWARE,
+        name=new_name,
+        description=description,
+        device_type=device_type,
         clear_device_type=no_device_type,
-    )  # fmt: skip
+    )
+    _repo.edit(app, name, request)
 
 
 @command(group, "delete")
@@ -129,7 +145,9 @@ def delete_firmware(app: App, name: Name, version: OptionalVersion = None, patch
       c8ydm firmware delete router-fw --version 1.0.0
       c8ydm firmware delete router-fw --dry-run
     """
-    _repo.delete(app, LABEL, name, version=version, patch=patch)
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+
+    _repo.delete(app, FIRMWARE, name, version=version, patch=patch)
 
 
 @command(group, "download")
@@ -144,4 +162,6 @@ def download_firmware(
       c8ydm firmware download router-fw --version 1.0.0 --to ./downloads/
       c8ydm firmware download router-fw --version 1.0.0 --patch 1.0.1 --to fw.patch -o json
     """
-    _repo.download(app, LABEL, name, version=version, patch=patch, to=to)
+    from c8ydm.procedures.repository.kinds import FIRMWARE
+
+    _repo.download(app, FIRMWARE, name, version=version, patch=patch, to=to)

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from c8ydm.cli.commands._operations import OPERATION_COLUMNS, status_text, wait_with_progress
+from c8ydm.cli.commands._operations import wait_with_progress
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
-from c8ydm.procedures.operation_control import cancel_operations, plan_cancel
 
 group = new_group("""Show, wait for and cancel device operations.
 
@@ -21,13 +20,6 @@ OperationId = Annotated[str, typer.Argument(metavar="ID", help="Operation id.", 
 OperationIds = Annotated[
     list[str], typer.Argument(metavar="ID...", help="Operation ids.", show_default=False)
 ]
-CANCEL_COLUMNS = [
-    ("ID", "id"),
-    ("DEVICE", "deviceId"),
-    ("BEFORE", "previousStatus"),
-    ("STATUS", "status"),
-    ("CANCELLED", "cancelled"),
-]
 
 
 @command(group, "show")
@@ -37,7 +29,9 @@ def show(app: App, operation_id: OperationId) -> None:
     Example:
       c8ydm operation show 1234 -o json
     """
-    app.render(app.client().operations.get(operation_id))
+    from c8ydm.cli.views.operations import operation_view
+
+    app.show(operation_view(app.client().operations.get(operation_id)))
 
 
 @command(group, "wait")
@@ -51,7 +45,9 @@ def wait(app: App, operation_ids: OperationIds) -> None:
     Example:
       c8ydm operation wait 1234 5678 --timeout 120
     """
-    app.render(wait_with_progress(app, app.client(), operation_ids), columns=OPERATION_COLUMNS)
+    from c8ydm.cli.views.operations import operations_list_view
+
+    app.show(operations_list_view(wait_with_progress(app, app.client(), operation_ids)))
 
 
 @command(group, "cancel")
@@ -64,13 +60,16 @@ def cancel(app: App, operation_ids: OperationIds) -> None:
     Example:
       c8ydm operation cancel 1234 5678 --yes
     """
+    from c8ydm.cli.views.operations import cancel_view
+    from c8ydm.procedures.operations.control import cancel_operations, plan_cancel
+
     client = app.client()
     plan = plan_cancel(client, operation_ids)
     for ended in plan.ended:
-        app.message(f"Operation {ended.id} has already ended ({status_text(ended)}); left unchanged.")
+        app.message(f"Operation {ended.id} has already ended ({ended.status_text}); left unchanged.")
     if plan.cancellable:
-        listed = ", ".join(f"{op.id} ({status_text(op)}, device {op.device_id})" for op in plan.cancellable)
+        listed = ", ".join(f"{op.id} ({op.status_text}, device {op.device_id})" for op in plan.cancellable)
         if not app.confirm(f"Cancel {len(plan.cancellable)} operation(s): {listed}?"):
             app.message("Nothing was cancelled.")
             return
-    app.render(cancel_operations(client, plan), columns=CANCEL_COLUMNS)
+    app.show(cancel_view(cancel_operations(client, plan)))

@@ -69,45 +69,48 @@ def _save_session(state: dict[str, Any]) -> None:
     )
 
 
+PortOption = Annotated[
+    int | None,
+    typer.Option("--port", metavar="P", help="Port (default 8111 if free, 0 any free).", show_default=False),
+]
+OpDelayOption = Annotated[
+    float, typer.Option("--op-delay", metavar="SECONDS", min=0, help="Time per operation state change.")
+]
+FailureRateOption = Annotated[
+    float,
+    typer.Option("--failure-rate", metavar="F", min=0, max=1, help="Share of devices whose operations fail."),
+]
+SilentRateOption = Annotated[
+    float,
+    typer.Option("--silent-rate", metavar="F", min=0, max=1, help="Share of devices that never answer."),
+]
+FaultOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fault",
+        metavar="RULE",
+        help=(
+            "Inject faults: PATTERN:KIND[:RATE[:SECONDS]], KIND latency|429|503|drop, PATTERN a regex on "
+            "'METHOD /path'. Repeatable."
+        ),
+    ),
+]
+
+
 @command(group, "start")
 def start(
     app: App,
-    port: Annotated[
-        int | None,
-        typer.Option(
-            "--port", metavar="P", help="Port (default 8111 if free, 0 any free).", show_default=False
-        ),
-    ] = None,
+    port: PortOption = None,
     devices: Annotated[int, typer.Option("--devices", metavar="N", min=0, help="Simulated devices.")] = 10,
     data_dir: DataDir = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
     ] = False,
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="Seed of the simulation and faults.")] = 42,
-    op_delay: Annotated[
-        float, typer.Option("--op-delay", metavar="SECONDS", min=0, help="Time per operation state change.")
-    ] = 0.5,
-    failure_rate: Annotated[
-        float,
-        typer.Option(
-            "--failure-rate", metavar="F", min=0, max=1, help="Share of devices whose operations fail."
-        ),
-    ] = 0.0,
-    silent_rate: Annotated[
-        float,
-        typer.Option("--silent-rate", metavar="F", min=0, max=1, help="Share of devices that never answer."),
-    ] = 0.0,
-    fault: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fault",
-            metavar="RULE",
-            help=(
-                "Inject faults: PATTERN:KIND[:RATE[:SECONDS]], KIND latency|429|503|drop, PATTERN a regex on "
-                "'METHOD /path'. Repeatable."
-            ),
-        ),
-    ] = None,
+    op_delay: OpDelayOption = 0.5,
+    failure_rate: FailureRateOption = 0.0,
+    silent_rate: SilentRateOption = 0.0,
+    fault: FaultOption = None,
 ) -> None:
     """Start a sandbox tenant in the background and select the session "sandbox".
 
@@ -124,7 +127,7 @@ def start(
     }
     try:
         if foreground:
-            config = control.make_config(data_dir, port=port, faults=fault or [], **options)
+            config = control.make_options(data_dir, port=port, faults=fault or [], **options)
             _save_session(
                 {
                     "url": control.status_url(config),

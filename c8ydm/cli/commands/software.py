@@ -52,7 +52,11 @@ def list_software(
       c8ydm software list --software-type apt
       c8ydm software list --name 'ng*' -o json
     """
-    _repo.list_entries(app, LABEL, name=name, device_type=device_type, software_type=software_type)
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+    from c8ydm.procedures.repository.manage import ListRequest
+
+    fields = {"softwareType": software_type}
+    _repo.list_entries(app, ListRequest(SOFTWARE, name=name, device_type=device_type, fields=fields))
 
 
 @command(group, "show")
@@ -63,7 +67,9 @@ def show_software(app: App, name: Name) -> None:
       c8ydm software show nginx
       c8ydm software show nginx -o json
     """
-    _repo.show(app, LABEL, name)
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+
+    _repo.show(app, SOFTWARE, name)
 
 
 @command(group, "add")
@@ -92,10 +98,14 @@ def add_software(
         --description "Web server" --software-type apt
       c8ydm software add nginx --version 1.25.0 --url https://files.example.com/nginx_1.25.0.deb
     """
-    _repo.add(
-        app, LABEL, name=name, version=version, file=file, url=url, description=description,
-        device_type=device_type, software_type=software_type, if_exists=if_exists,
+    from c8ydm.procedures.repository.add import AddRequest
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+
+    request = AddRequest(
+        SOFTWARE, name, version, file=file, url=url, description=description, device_type=device_type,
+        if_exists=if_exists.value, fields={"softwareType": software_type},
     )  # fmt: skip
+    _repo.add(app, request)
 
 
 @command(group, "edit")
@@ -114,10 +124,15 @@ def edit_software(
       c8ydm software edit nginx --software-type docker
       c8ydm software edit nginx --no-device-type
     """
-    _repo.edit(
-        app, LABEL, name, name=new_name, description=description, device_type=device_type,
-        clear_device_type=no_device_type, software_type=software_type,
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+    from c8ydm.procedures.repository.manage import EditRequest
+
+    request = EditRequest(
+        SOFTWARE,
+        name=new_name, description=description, device_type=device_type, clear_device_type=no_device_type,
+        fields={"softwareType": software_type},
     )  # fmt: skip
+    _repo.edit(app, name, request)
 
 
 @command(group, "delete")
@@ -132,7 +147,9 @@ def delete_software(app: App, name: Name, version: OptionalVersion = None) -> No
       c8ydm software delete nginx --version 1.24.0 --yes
       c8ydm software delete nginx --dry-run
     """
-    _repo.delete(app, LABEL, name, version=version)
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+
+    _repo.delete(app, SOFTWARE, name, version=version)
 
 
 @command(group, "download")
@@ -144,4 +161,6 @@ def download_software(app: App, name: Name, version: _repo.Version_, to: _repo.T
     Example:
       c8ydm software download nginx --version 1.24.0 --to ./downloads/
     """
-    _repo.download(app, LABEL, name, version=version, to=to)
+    from c8ydm.procedures.repository.kinds import SOFTWARE
+
+    _repo.download(app, SOFTWARE, name, version=version, to=to)

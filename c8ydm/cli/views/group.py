@@ -54,7 +54,7 @@ def show_view(details: GroupDetails) -> View:
         "members": _members_text(details),
     }
     card = {label: value for label, value in card.items() if value is not None}
-    return View(document, MEMBER_COLUMNS, rows_key="members", card=card)
+    return View(document, MEMBER_COLUMNS, rows=document["members"], card=card)
 
 
 def created_view(group: ManagedObject, *, is_created: bool, matching_devices: int | None) -> View:
@@ -77,7 +77,7 @@ def membership_view(change: MembershipChange) -> View:
         for device in [*plan.changes, *plan.unchanged]
     ]
     document = {"group": brief(plan.group.to_body(), ("id", "name")), "action": plan.action, "devices": rows}
-    return View(document, CHANGE_COLUMNS, rows_key="devices")
+    return View(document, CHANGE_COLUMNS, rows=rows)
 
 
 def deleted_view(group: ManagedObject) -> View:

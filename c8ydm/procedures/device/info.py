@@ -1,0 +1,167 @@
+"""What a device is and has: list devices, installed firmware and software, last operations (§6, §7).
+
+Installed software comes from the first available source (§7.2): advanced software management when
+the user has the ``advanced-software-mgmt`` application, else the device's ``c8y_SoftwareList``,
+else the legacy ``c8y_Software`` map. Defensive reading of "available" (§15.15): the service counts
+only when it knows the device (a non-empty list) or the device reports neither fragment, because
+for a device that does not use the service it answers with an empty list, and a full-list software
+change started from that list would uninstall everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from c8ydm.api.client import Client
+from c8ydm.api.errors import InputError
+from c8ydm.api.models.devicecontrol import Operation
+from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.api.query import Q, build
+from c8ydm.api.resources.advanced_software import SERVICE_NAME
+from c8ydm.procedures.resolve import resolve_group
+
+# §7.4: the software operation styles, in the order a device's support is checked.
+SOFTWARE_OPERATIONS = ("c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software")
+FIRMWARE_OPERATION = "c8y_Firmware"
+SOFTWARE_ITEM_KEYS = ("name", "version", "url", "softwareType")  # §7.4: items are reduced to these
+
+
+@dataclass
+class InstalledSoftware:
+    """A device's software: ``items`` as ``{name, version[, url][, softwareType]}``, and their source."""
+
+    source: str | None  # "advanced-software-mgmt", "c8y_SoftwareList", "c8y_Software" or None
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def find(self, name: str) -> dict[str, Any] | None:
+        """The installed item of that exact name, if any."""
+        return next((item for item in self.items if item.get("name") == name), None)
+
+
+def supported_operations(device: ManagedObject) -> list[str]:
+    """``c8y_SupportedOperations`` (empty when the device declares none)."""
+    return list(device.supported_operations or [])
+
+
+def list_devices(
+    client: Client,
+    *,
+    device_type: str | None = None,
+    name: str | None = None,
+    query: str | None = None,
+    group: str | None = None,
+    limit: int | None = None,
+) -> Iterator[ManagedObject]:
+    """Devices by type, name pattern (``*`` wildcard) and group, or by the user's own query.
+
+    GET /inventory/managedObjects?query=$filter=((has(c8y_IsDevice)) and …) $orderby=name asc
+    GET /inventory/managedObjects?q=<the user's query>   (q= keeps to devices, §1.6)
+    """
+    if group is not None:
+        if query is not None:
+            raise InputError("--query cannot be combined with --group")
+        found = resolve_group(client, group)
+        dynamic = found.fragment("c8y_DeviceQueryString")
+        if dynamic is None:  # a static group: its assigned devices (§1.6.1 bygroupid)
+            assert found.id is not None
+            return _built(client, device_type, name, group_id=found.id, limit=limit)
+        query = str(dynamic)  # a dynamic group's members are the devices its query matches
+    if query is not None:
+        if device_type is not None or name is not None:
+            raise InputError(
+                "a query (--query, or a dynamic group's) cannot be combined with --type or --name",
+                hint="c8ydm never edits a query's text: put the type and name into the query",
+            )
+        # The user's text is sent unchanged: c8ydm builds no part of it (§14(c) covers built queries).
+        return client.inventory.list(q=query, limit=limit)
+    return _built(client, device_type, name, group_id=None, limit=limit)
+
+
+def _built(
+    client: Client, device_type: str | None, name: str | None, *, group_id: str | None, limit: int | None
+) -> Iterator[ManagedObject]:
+    clauses = [Q.has("c8y_IsDevice")]
+    if device_type is not None:
+        clauses.append(Q.eq("type", device_type))
+    if name is not None:
+        clauses.append(Q.eq("name", name))
+    if group_id is not None:
+        clauses.append(Q.bygroupid(group_id))
+    query = build(filter=Q.and_(*clauses), orderby=[("name", "asc")])
+    return client.inventory.list(query=query, limit=limit)
+
+
+def _reduced(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item[key] for key in SOFTWARE_ITEM_KEYS if item.get(key) is not None}
+
+
+def installed_software(client: Client, device: ManagedObject) -> InstalledSoftware:
+    """The device's installed software from the first available source (§7.2, see module docstring).
+
+    GET /user/currentUser, GET /application/applicationsByUser/<user>?dropOverwrittenApps=true&noPaging=true,
+    GET /service/advanced-software-mgmt/software?deviceId=<id>…
+    """
+    assert device.id is not None
+    body = device.to_body()
+    service_items: list[dict[str, Any]] | None = None
+    user_name = client.tenant.current_user().user_name
+    service = client.advanced_software
+    if user_name and service.is_available(user_name):
+        service_items = [_reduced(item.to_body()) for item in service.list(device.id)]
+    if service_items:
+        return InstalledSoftware(SERVICE_NAME, service_items)
+    listed = body.get("c8y_SoftwareList")
+    if isinstance(listed, list):
+        return InstalledSoftware("c8y_SoftwareList", [_reduced(i) for i in listed if isinstance(i, dict)])
+    legacy = body.get("c8y_Software")
+    if isinstance(legacy, dict):
+        items = [{"name": str(k), "version": str(v)} for k, v in legacy.items()]
+        return InstalledSoftware("c8y_Software", items)
+    return InstalledSoftware(SERVICE_NAME if service_items is not None else None, [])
+
+
+def last_software_operation(client: Client, device_id: str) -> Operation | None:
+    """The newest of the device's software operations of the three styles (§7.4)."""
+    found = [client.operations.latest(device_id, fragment) for fragment in SOFTWARE_OPERATIONS]
+    operations = [op for op in found if op is not None]
+    return max(operations, key=lambda op: op.creation_time or "", default=None)
+
+
+def _has_firmware(device: ManagedObject) -> bool:
+    return FIRMWARE_OPERATION in supported_operations(device) or device.has_fragment(FIRMWARE_OPERATION)
+
+
+def _has_software(device: ManagedObject) -> bool:
+    # §7.1: the UI's visibility rule for the software tab.
+    fragments = ("c8y_Software", "c8y_SoftwareList", "c8y_SupportedSoftwareTypes")
+    return bool(set(SOFTWARE_OPERATIONS) & set(supported_operations(device))) or any(
+        device.has_fragment(name) for name in fragments
+    )
+
+
+@dataclass
+class DeviceDetails:
+    """A device with its firmware and software and the last operation of each (§6, §7)."""
+
+    device: ManagedObject
+    last_firmware_operation: Operation | None = None
+    software: InstalledSoftware = field(default_factory=lambda: InstalledSoftware(None))
+    last_software_operation: Operation | None = None
+
+
+def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
+    """A device's firmware and software with their last operations.
+
+    GET /devicecontrol/operations?deviceId=<id>&fragmentType=<X>&…&revert=true&pageSize=1 (each
+    area's last operation), and the installed software (§7.2).
+    """
+    assert device.id is not None
+    details = DeviceDetails(device)
+    if _has_firmware(device):
+        details.last_firmware_operation = client.operations.latest(device.id, FIRMWARE_OPERATION)
+    if _has_software(device):
+        details.software = installed_software(client, device)
+        details.last_software_operation = last_software_operation(client, device.id)
+    return details

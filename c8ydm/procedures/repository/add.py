@@ -1,0 +1,272 @@
+"""Add to a repository: the UI's add flow, for every kind (contract §3.3, §3.4, §4, §5.1).
+
+    plan = plan_add(client, AddRequest(FIRMWARE, "fw", "1.0.0", file=path, description="Router"))
+    result = execute_add(client, plan, on_bytes=bar.advance)   # "unchanged" when the plan says so
+
+An ``AddRequest`` is checked when it is made (before any request); ``plan_add`` resolves the entry
+and decides: create, skip (``--if-exists skip``) or fail (exit 7). ``execute_add`` sends step 0
+(the c8y_Global check, §2.1), step 1 (upload), step 2 (POST a new entry, or PUT an existing
+versioned one), step 3 (create-and-link the version, versioned kinds only) and step 4 (link the
+binary under the version, or under the entry for a single-level kind, §5.1). On any failure what
+this run created is removed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from c8ydm.api.client import Client
+from c8ydm.api.errors import ConflictError, InputError, NotFoundError
+from c8ydm.api.models.inventory import Binary, ManagedObject
+from c8ydm.procedures.inputs import check_upload_file, reject_blank, reject_blanks
+from c8ydm.procedures.repository.checks import check_fields, check_locked_fields, check_new_entry
+from c8ydm.procedures.repository.kinds import RepoKind
+from c8ydm.procedures.repository.lookup import find_entry, resolve_entry
+from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary, reconciled, upload
+from c8ydm.procedures.repository.versions import (
+    Version,
+    find_version,
+    find_version_mo,
+    is_legacy,
+    list_versions,
+    versions_of,
+)
+
+IF_EXISTS_CHOICES = ("fail", "skip")
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    """What the user asked for. ``version`` is a patch's base version when ``patch`` is given; a
+    single-level kind (configuration) has no version. ``fields``: the kind's extra entry fields by
+    Cumulocity name (``{"softwareType": "apt"}``)."""
+
+    kind: RepoKind
+    name: str
+    version: str | None = None
+    file: Path | None = None
+    url: str | None = None
+    description: str | None = None
+    device_type: str | None = None
+    patch: str | None = None
+    if_exists: str = "fail"
+    fields: Mapping[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        validate_add(self)  # valid by construction: checked once, before any request
+
+    @property
+    def given_fields(self) -> dict[str, str]:
+        """The extra fields that were given."""
+        return {path: value for path, value in self.fields.items() if value is not None}
+
+
+@dataclass
+class AddPlan:
+    """The resolved request: the entry (None: this run creates it), a patch's base, an existing match."""
+
+    request: AddRequest
+    entry: ManagedObject | None
+    base: Version | None = None
+    existing: Version | None = None  # the version or patch that already exists (--if-exists skip)
+    is_existing_entry: bool = False  # a single-level entry that exists (--if-exists skip)
+
+    @property
+    def is_unchanged(self) -> bool:
+        """True when nothing will be sent: it exists and ``--if-exists skip`` was given."""
+        return self.existing is not None or self.is_existing_entry
+
+
+@dataclass
+class AddResult:
+    """``status`` is "created" or "unchanged"; the objects are as the tenant returned them."""
+
+    status: str
+    entry: ManagedObject
+    version: ManagedObject | None
+    binary: Binary | None = None
+    is_new_entry: bool = False
+    request: AddRequest | None = None
+
+
+def validate_add(request: AddRequest) -> None:
+    """§3.8/§5.3's checks, before any request: required fields, no blanks, exactly one source, the file."""
+    kind = request.kind
+    reject_blank(request.name, "the name")
+    if kind.versions is not None:
+        reject_blank(request.version or "", "--version")
+    elif request.version is not None:
+        raise InputError(f"{kind.label} entries have no versions")
+    if request.patch is not None and not kind.has_patches:
+        raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
+    check_fields(kind, request.fields)
+    reject_blanks(
+        {
+            "--patch": request.patch,
+            "--url": request.url,
+            "--description": request.description,
+            "--device-type": request.device_type,
+        }
+    )
+    if (request.file is None) == (request.url is None):
+        raise InputError("give exactly one of --file PATH or --url URL")
+    if request.if_exists not in IF_EXISTS_CHOICES:
+        raise InputError(f"--if-exists must be one of {', '.join(IF_EXISTS_CHOICES)}")
+    if request.file is not None:
+        check_upload_file(request.file)
+
+
+def plan_add(client: Client, request: AddRequest) -> AddPlan:
+    """Validate, resolve the entry and its versions, and decide: create, skip, or fail (exit 7).
+
+    GET the entry by id or name (§3.3 lookup); for an existing entry GET its versions (§3.2).
+    """
+    kind = request.kind
+    try:
+        entry = resolve_entry(client, kind, request.name)
+    except NotFoundError:
+        if request.patch is not None:
+            raise NotFoundError(
+                f"{kind.label} {request.name.strip()!r} not found",
+                hint="a patch is added to an existing firmware version",
+            ) from None
+        check_new_entry(kind, request.name, request.description, request.given_fields)
+        return AddPlan(request, None)
+    if kind.versions is None:
+        return _plan_existing_entry(request, entry)
+    return _plan_version(client, request, entry)
+
+
+def _plan_existing_entry(request: AddRequest, entry: ManagedObject) -> AddPlan:
+    """A single-level entry of that name exists: skip it or fail (exit 7)."""
+    if request.if_exists == "fail":
+        raise ConflictError(
+            f"{request.kind.label} {entry.name!r} already exists (id {entry.id})",
+            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {request.kind.command} edit",
+        )
+    return AddPlan(request, entry, is_existing_entry=True)
+
+
+def _plan_version(client: Client, request: AddRequest, entry: ManagedObject) -> AddPlan:
+    kind = request.kind
+    if is_legacy(entry):  # §2.2: legacy entries keep their only version on the entry itself
+        raise InputError(
+            f"{kind.label} {entry.name!r} is a legacy entry (its version is kept on the entry itself); "
+            "versions and patches cannot be added to it"
+        )
+    versions = list_versions(client, kind, entry)
+    base = find_version(versions, kind, entry, request.version) if request.patch is not None else None
+    siblings = base.patches if base is not None else versions
+    wanted = request.patch if request.patch is not None else request.version
+    existing = next((item for item in siblings if item.version == wanted), None)
+    if existing is not None:
+        if request.if_exists == "fail":
+            what = f"patch {wanted!r} of version {request.version!r}" if base else f"version {wanted!r}"
+            raise ConflictError(
+                f"{kind.label} {entry.name!r} already has {what}",
+                hint="add --if-exists skip to accept an existing version",
+            )
+        return AddPlan(request, entry, base, existing)
+    check_locked_fields(
+        kind,
+        entry,
+        description=request.description,
+        device_type=request.device_type,
+        fields=request.given_fields,
+    )
+    return AddPlan(request, entry, base)
+
+
+def execute_add(
+    client: Client,
+    plan: AddPlan,
+    *,
+    flags: GlobalFlags | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    on_undo: Callable[[str], None] | None = None,
+) -> AddResult:
+    """Send steps 0-4 (§3.3/§3.4/§4/§5.1); on failure remove what this run created and re-raise.
+
+    ``on_bytes(n)`` is called with each chunk size of the upload; ``on_undo(text)`` per clean-up step.
+    """
+    request, kind = plan.request, plan.request.kind
+    if plan.is_unchanged:
+        assert plan.entry is not None
+        version = plan.existing.mo if plan.existing is not None else None
+        return AddResult("unchanged", plan.entry, version, request=request)
+    extra = (flags or GlobalFlags(client)).fragments(kind.global_flag)  # step 0
+    undo = Undo(client, on_undo)
+    try:
+        binary = upload(client, request.file, extra, on_bytes) if request.file is not None else None
+        url = request.url or ""
+        if binary is not None:
+            undo.binary_id = binary.id
+            url = client.binaries.url_of(binary)
+        entry = _save_entry(client, plan, extra, undo, url)
+        assert entry.id is not None
+        version = _add_version(client, plan, entry.id, url, extra, undo) if kind.versions else None
+        if binary is not None and binary.id is not None:  # step 4
+            parent = version.id if version is not None else entry.id
+            assert parent is not None
+            link_binary(client, parent, binary.id)
+            undo.is_binary_linked = version is not None
+    except BaseException as error:
+        undo.run()
+        undo.explain(error)
+        raise
+    return AddResult("created", entry, version, binary, is_new_entry=plan.entry is None, request=request)
+
+
+def _entry_fields(kind: RepoKind, values: Mapping[str, Any], device_type: str | None) -> dict[str, Any]:
+    """The kind's extra fields (non-empty ones) and the device type (only a non-empty one, §2)."""
+    body = {spec.path: values[spec.path] for spec in kind.fields if values.get(spec.path)}
+    return {**body, **(kind.device_type_body(device_type) if device_type else {})}
+
+
+def _save_entry(client: Client, plan: AddPlan, extra: dict[str, Any], undo: Undo, url: str) -> ManagedObject:
+    """Step 2: POST a new entry, or PUT the existing one with its current values (§3.3, §4, §5.1)."""
+    request, kind, entry = plan.request, plan.request.kind, plan.entry
+    if entry is not None:
+        assert entry.id is not None
+        body: dict[str, Any] = {"name": entry.name, "type": kind.entry_type}
+        description = entry.fragment("description")
+        if description is not None:
+            body["description"] = description
+        body.update(_entry_fields(kind, entry.to_body(), kind.device_type_of(entry)))
+        return client.inventory.update(entry.id, {**body, **extra})
+    name = request.name.strip()
+    body = {"name": name}
+    if request.description is not None:
+        body["description"] = request.description
+    body["type"] = kind.entry_type
+    if kind.versions is None:
+        body["url"] = url  # §5.1: a single-level entry holds the file's url itself
+    body.update(_entry_fields(kind, request.given_fields, request.device_type))
+    created = reconciled(
+        lambda: client.inventory.create({**body, **extra}),
+        lambda: find_entry(client, kind, name),
+    )
+    undo.entry_id = created.id
+    return created
+
+
+def _add_version(
+    client: Client, plan: AddPlan, entry_id: str, url: str, extra: dict[str, Any], undo: Undo
+) -> ManagedObject:
+    """Step 3: POST …/{entry}/childAdditions (managedObject media type) creating the version (§3.3/§3.4)."""
+    request, kind = plan.request, plan.request.kind
+    spec = versions_of(kind)
+    version = request.patch if request.patch is not None else str(request.version)
+    body: dict[str, Any] = {"type": spec.version_type, spec.fragment: {"url": url, "version": version}}
+    dependency = plan.base.version if plan.base is not None else None
+    if dependency is not None:
+        body["c8y_Patch"] = {"dependency": dependency}
+    created = reconciled(
+        lambda: client.inventory.create_child_addition(entry_id, {**body, **extra}),
+        lambda: find_version_mo(client, kind, entry_id, version, dependency),
+    )
+    undo.version_id = created.id
+    return created

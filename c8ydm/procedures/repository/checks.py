@@ -1,0 +1,86 @@
+"""Checks on repository requests and entries, before anything is sent (contract §3.8, §4, §5.3).
+
+- ``check_fields``: only the kind's own extra fields, none blank.
+- ``check_new_entry``: what a new entry needs (a description for firmware and software, §3.8; the
+  kind's required fields, e.g. software's type, §4).
+- ``check_locked_fields``: for an existing entry the UI copies description, device type and the
+  extra fields and locks them; a differing value would be dropped silently, so it is refused.
+- ``check_device_type``: an entry whose device type excludes a device is never sent to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from c8ydm.api.errors import InputError
+from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.procedures.inputs import reject_blank
+from c8ydm.procedures.repository.kinds import KINDS, RepoKind, kinds_with_field
+
+
+def _option_of(path: str) -> str:
+    for kind in KINDS:
+        found = kind.field(path)
+        if found is not None:
+            return found.option
+    return path
+
+
+def check_fields(kind: RepoKind, fields: Mapping[str, str | None]) -> None:
+    """InputError for an extra field the kind does not have, or a blank value."""
+    for path, value in fields.items():
+        spec = kind.field(path)
+        if spec is None:
+            owners = " and ".join(kinds_with_field(path)) or "no repository"
+            raise InputError(f"{_option_of(path)} is for {owners} only")
+        reject_blank(value, spec.option)
+
+
+def check_new_entry(
+    kind: RepoKind, name: str, description: str | None, fields: Mapping[str, str | None]
+) -> None:
+    """A new entry needs a description (§3.8, where the kind requires one) and its required fields (§4)."""
+    if kind.is_description_required_for_new and description is None:
+        raise InputError(f"{kind.label} {name.strip()!r} does not exist yet: a new entry needs --description")
+    for spec in kind.fields:
+        if spec.is_required_for_new and fields.get(spec.path) is None:
+            raise InputError(
+                f"{kind.label} {name.strip()!r} does not exist yet: a new {kind.label} needs {spec.option}"
+            )
+
+
+def check_locked_fields(
+    kind: RepoKind,
+    entry: ManagedObject,
+    *,
+    description: str | None,
+    device_type: str | None,
+    fields: Mapping[str, str | None],
+) -> None:
+    """Refuse a description, device type or extra field that differs from the existing entry's."""
+    current: dict[str, object] = {
+        "--description": entry.fragment("description"),
+        "--device-type": kind.device_type_of(entry),
+    }
+    asked: dict[str, str | None] = {"--description": description, "--device-type": device_type}
+    for spec in kind.fields:
+        current[spec.option] = entry.fragment(spec.path)
+        asked[spec.option] = fields.get(spec.path)
+    for option, value in asked.items():
+        if value is not None and value != current[option]:
+            raise InputError(
+                f"{kind.label} {entry.name!r} exists with {option} {current[option]!r}: "
+                f"{option} applies only to a new entry",
+                hint=f"change it with: c8ydm {kind.command} edit",
+            )
+
+
+def check_device_type(kind: RepoKind, entry: ManagedObject, device: ManagedObject) -> None:
+    """Refuse an entry whose device type names another device type (cli-surface.md, §2, §5)."""
+    wanted = kind.device_type_of(entry)
+    if wanted is not None and wanted != device.type:
+        raise InputError(
+            f"{kind.label} {entry.name!r} is for devices of type {wanted!r}; "
+            f"device {device.name!r} has type {device.type!r}",
+            hint=f"list what fits with: c8ydm {kind.command} list --device-type {device.type}",
+        )

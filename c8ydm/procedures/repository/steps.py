@@ -1,0 +1,180 @@
+"""The building blocks of writing to a repository: the c8y_Global check, reconciling creates, the
+upload and the link of a binary, and undoing what a failed run created (contract §1.11, §2.1, §3.3).
+
+Rule 14(d): a POST that creates something is never retried blindly. When one fails without a
+definitive answer (no response, or a 5xx that may have come from a gateway after the tenant acted),
+the object is looked up first (§3.3's lookups); only what is found is used, nothing is re-created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from c8ydm.api.client import Client
+from c8ydm.api.conventions import parse_timestamp, utc_now
+from c8ydm.api.errors import C8yError, ServerError, TransportError
+from c8ydm.api.models.inventory import Binary
+from c8ydm.api.transfer import ProgressCallback, guess_mime
+
+T = TypeVar("T")
+# §2.1: the UI's global-configuration check; createdFrom is not in the spec but is sent anyway.
+GLOBAL_CONFIG_TYPE = "c8y_GlobalObjectConfiguration"
+GLOBAL_CREATED_FROM = "1990-01-01"
+GLOBAL_FRAGMENT: dict[str, Any] = {"c8y_Global": {}}
+
+
+class GlobalFlags:
+    """§2.1: whether new repository objects get ``c8y_Global``; one request per flag, cached per run."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._cache: dict[str, bool] = {}
+
+    def is_global(self, flag: str) -> bool:
+        """False only when the configuration object carries ``flag`` with a falsy value.
+
+        GET /inventory/managedObjects?pageSize=1&type=c8y_GlobalObjectConfiguration
+            &createdFrom=1990-01-01&fragmentType=<flag>
+        """
+        if flag not in self._cache:
+            found = self._client.inventory.first(
+                type=GLOBAL_CONFIG_TYPE, created_from=GLOBAL_CREATED_FROM, fragment_type=flag
+            )
+            body = found.to_body() if found is not None else {}
+            # The UI tests the flag in JavaScript: only false, null, 0 and "" are falsy ({} is not).
+            is_off = flag in body and body[flag] in (False, None, 0, "")
+            self._cache[flag] = not is_off
+        return self._cache[flag]
+
+    def fragments(self, flag: str | None) -> dict[str, Any]:
+        """``{"c8y_Global": {}}`` or ``{}`` (also for a kind without a flag), to merge into a body."""
+        return dict(GLOBAL_FRAGMENT) if flag is not None and self.is_global(flag) else {}
+
+
+def reconciled(create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
+    """``create()``; if it fails without a definitive answer, the object ``lookup()`` finds, if any."""
+    try:
+        return create()
+    except (TransportError, ServerError) as error:
+        try:
+            found = lookup()
+        except C8yError:
+            found = None
+        if found is None:
+            raise error from None
+        return found
+
+
+def find_uploaded_binary(client: Client, name: str, mime: str, started: datetime) -> Binary | None:
+    """§3.3 ⚠ binary lookup after an upload without an answer: the current user's binaries of that
+    type with this name, last updated at or after the upload started; only a single match counts.
+
+    GET /inventory/binaries?owner=<current user>&type=<mime>&pageSize=2000
+    """
+    owner = client.tenant.current_user().user_name
+    candidates = [
+        binary
+        for binary in client.binaries.list(owner=owner, type=mime)
+        if binary.name == name and binary.last_updated and parse_timestamp(binary.last_updated) >= started
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None:
+    if on_bytes is None:
+        return None
+    last = [0]
+
+    def progress(sent: int, total: int) -> None:
+        if sent > last[0]:
+            on_bytes(sent - last[0])
+        last[0] = sent  # a replayed body starts again at 0
+
+    return progress
+
+
+def upload(
+    client: Client, path: Path, extra: dict[str, Any], on_bytes: Callable[[int], None] | None
+) -> Binary:
+    """§1.11: POST /inventory/binaries with ``object`` {"name","type"[,"c8y_Global"]}; reconciled."""
+    now = utc_now()
+    started = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the tenant keeps milliseconds
+    return reconciled(
+        lambda: client.binaries.upload(path, fragments=extra, on_progress=_progress(on_bytes)),
+        lambda: find_uploaded_binary(client, path.name, guess_mime(path.name), started),
+    )
+
+
+def is_linked(client: Client, parent_id: str, child_id: str) -> bool:
+    """Whether ``child_id`` is a child addition of ``parent_id``.
+
+    GET /inventory/managedObjects/{parent_id}/childAdditions
+    """
+    children = client.inventory.list_children(parent_id, relation="childAdditions")
+    return any(child.id == child_id for child in children)
+
+
+def link_binary(client: Client, parent_id: str, binary_id: str) -> None:
+    """§3.3 step 4 / §5.1 step 4: POST …/{parent}/childAdditions (managedObjectReference media type)
+    ``{"managedObject":{"id"}}``; a lost answer is reconciled by reading the parent's children."""
+
+    def link() -> bool:
+        client.inventory.link_child(parent_id, binary_id)
+        return True
+
+    reconciled(link, lambda: is_linked(client, parent_id, binary_id) or None)
+
+
+@dataclass
+class Undo:
+    """What this run created, removed again in reverse order on failure (§3.3 ★ compensation).
+
+    The version goes first (``forceCascade`` also removes a binary linked under it), then the binary
+    unless it went with the version, then an entry this run created. A failed removal is reported,
+    not raised: the original error is what the user needs to see.
+    """
+
+    client: Client
+    report: Callable[[str], None] | None = None
+    version_id: str | None = None
+    binary_id: str | None = None
+    is_binary_linked: bool = False  # linked under the version (versioned kinds)
+    entry_id: str | None = None
+    left_behind: list[str] = field(default_factory=list)
+
+    def run(self) -> None:
+        """Remove what was recorded; ``left_behind`` names what could not be removed."""
+        is_version_gone = self._remove(
+            self.version_id,
+            "version",
+            lambda i: self.client.inventory.delete(i, force_cascade=True),
+        )
+        if not (self.is_binary_linked and is_version_gone):
+            self._remove(self.binary_id, "binary", self.client.binaries.delete)
+        self._remove(self.entry_id, "entry", lambda i: self.client.inventory.delete(i, force_cascade=True))
+
+    def explain(self, error: BaseException) -> None:
+        """Add what could not be removed to the hint of ``error`` (a C8yError)."""
+        if self.left_behind and isinstance(error, C8yError):
+            left = ", ".join(self.left_behind)
+            error.hint = f"{error.hint + ' ' if error.hint else ''}Left behind (remove by hand): {left}."
+
+    def _remove(self, object_id: str | None, what: str, delete: Callable[[str], None]) -> bool:
+        if object_id is None:
+            return False
+        try:
+            delete(object_id)
+        except C8yError as error:
+            self.left_behind.append(f"{what} {object_id}")
+            self._say(f"Could not remove the {what} {object_id} this run created: {error.message}")
+            return False
+        self._say(f"Removed the {what} {object_id} this run created.")
+        return True
+
+    def _say(self, text: str) -> None:
+        if self.report is not None:
+            self.report(text)
