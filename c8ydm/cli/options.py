@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 import typer
 
-from c8ydm.cli.completion import DYNAMIC_MARKER, read_name_cache
+from c8ydm.cli.completion import DYNAMIC_MARKER, PACKAGE_SUFFIX, read_name_cache
 from c8ydm.cli.context import App, CommonOptions
 
 PREFIX = "common_"  # Python names of the common parameters, so that they never clash with a command's
@@ -76,6 +76,12 @@ def id_argument(help: str, *, metavar: str = "ID") -> Any:
 def id_option(*decls: str, help: str, metavar: str = "ID") -> Any:
     """An option taking an id, validated by :func:`numeric_id` (e.g. ``--from-operation ID``)."""
     return typer.Option(*decls, metavar=metavar, parser=numeric_id, help=help, show_default=False)
+
+
+def complete_packages(repository: str) -> Callable[[], list[str]]:
+    """An ``autocompletion=`` for NAME@VERSION options (``--firmware``, ``--software``): the cached
+    NAME@VERSION pairs of ``repository`` (from ``show`` and ``add``) and its names (from ``list``)."""
+    return complete_names(repository + PACKAGE_SUFFIX)
 
 
 def _option(*decls: str, **kwargs: Any) -> Any:

@@ -12,6 +12,7 @@ import pytest
 from support.entry_point import Run
 
 from c8ydm.cli import app as app_module
+from c8ydm.cli import completion
 
 HEAVY = ["httpx", "pydantic", "keyring", "rich.progress"]
 PROBE = """
@@ -57,6 +58,18 @@ def test_completion_imports_neither_typer_nor_click_nor_heavy_libraries() -> Non
     env = {"_C8YDM_COMPLETE": "complete_bash", "COMP_WORDS": "c8ydm session li", "COMP_CWORD": "2"}
 
     assert loaded_modules([], [*HEAVY, "rich", "typer", "click", "typing"], env) == []
+
+
+def test_name_completion_reads_its_cache_without_settings_typing_or_typer() -> None:
+    from c8ydm import settings
+
+    settings.save_session(settings.Session(name="prod", url="https://t.example.com"))  # the current one
+    completion.write_name_cache("device", ["linux-0001"], scope=completion.cache_scope("prod"))
+    words = "c8ydm device install linux --firmware demo@"
+    env = {"_C8YDM_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "5"}
+    watched = [*HEAVY, "rich", "typer", "click", "typing", "dataclasses", "c8ydm.settings", "c8ydm.api"]
+
+    assert loaded_modules([], watched, env) == []
 
 
 def test_root_help_lists_every_registered_command_with_its_table_help(cli: Callable[..., Run]) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from c8ydm.cli.completion import VERSIONS_SUFFIX
 from c8ydm.cli.context import App
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def add(app: App, request: AddRequest) -> None:
     else:
         what = ""
     app.message(f"{kind.label} {result.entry.name!r}{what}: {result.status}.")
+    _remember(app, kind, result.entry.name, [request.version] if request.patch is None else [])
     app.show(add_view(result))
 
 
@@ -129,7 +131,19 @@ def show(app: App, kind: RepoKind, name: str) -> None:
     from c8ydm.cli.views.repository import show_view
     from c8ydm.procedures.repository.manage import show_entry
 
-    app.show(show_view(show_entry(app.client(), kind, name)))
+    details = show_entry(app.client(), kind, name)
+    _remember(app, kind, details.entry.name, [version.version for version in details.versions])
+    app.show(show_view(details))
+
+
+def _remember(app: App, kind: RepoKind, name: str | None, versions: list[str | None]) -> None:
+    """An entry's name, and its NAME@VERSION pairs, for completing --firmware and --software."""
+    if not name:
+        return
+    app.remember_names(kind.command, [name], is_complete=False)
+    if kind.versions is not None:
+        pairs = [f"{name}@{version}" for version in versions if version]
+        app.remember_names(kind.command + VERSIONS_SUFFIX, pairs, is_complete=False)
 
 
 def edit(app: App, name: str, request: EditRequest) -> None:

@@ -9,7 +9,7 @@ import typer
 from c8ydm.api.errors import InputError
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, complete_names, new_group
+from c8ydm.cli.options import command, complete_names, complete_packages, new_group
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
@@ -38,7 +38,7 @@ FirmwareSource = Annotated[
     typer.Option(
         "--firmware",
         metavar="NAME[@VERSION]",
-        autocompletion=complete_names("firmware"),
+        autocompletion=complete_packages("firmware"),
         help="Firmware from the repository (newest version without @).",
     ),
 ]
@@ -50,7 +50,7 @@ SoftwareSource = Annotated[
     typer.Option(
         "--software",
         metavar="NAME[@VERSION]",
-        autocompletion=complete_names("software"),
+        autocompletion=complete_packages("software"),
         help="Software to install from the repository (repeatable).",
     ),
 ]

@@ -9,7 +9,7 @@ import typer
 from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, new_group
+from c8ydm.cli.options import command, complete_names, complete_packages, new_group
 
 if TYPE_CHECKING:
     from c8ydm.procedures.device.changes import DeviceChanges
@@ -19,6 +19,9 @@ group = new_group("""List and show devices; install and remove firmware and soft
 Example:
   c8ydm device show linux-0001
   c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait""")
+
+
+TABLE_LIMIT = 100  # rows a table shows unless --limit says otherwise; machine formats get all
 
 
 @command(group, "list")
@@ -33,20 +36,48 @@ def list_devices(
         typer.Option("--query", metavar="INVENTORY_QUERY", help="Your own inventory query, sent as written."),
     ] = None,
     group_name: Annotated[
-        str | None, typer.Option("--group", metavar="GROUP", help="Devices of this group (name or id).")
+        str | None,
+        typer.Option(
+            "--group",
+            metavar="GROUP",
+            autocompletion=complete_names("group"),
+            help="Devices of this group (name or id).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            min=1,
+            show_default=False,
+            help=f"At most N devices (default: {TABLE_LIMIT} in a table, all in json, jsonl and csv).",
+        ),
     ] = None,
 ) -> None:
     """List devices, by type, name pattern, group or an inventory query of your own.
 
+    A table shows the first 100 devices unless --limit says otherwise, and says how many match.
+
     Example:
       c8ydm device list --type c8y_Linux --name 'linux-*'
       c8ydm device list --query "type eq 'c8y_Gateway'" -o json
+      c8ydm device list --group "Canary routers" --limit 10
     """
     from c8ydm.cli.views.device import devices_view
-    from c8ydm.procedures.device.info import list_devices as list_
+    from c8ydm.procedures.device.info import select_devices
 
-    found = list_(app.client(), device_type=device_type, name=name, query=query, group=group_name)
-    app.show(devices_view(found))
+    client = app.client()
+    selection = select_devices(client, device_type=device_type, name=name, query=query, group=group_name)
+    shown = limit if limit is not None or app.output_format != "table" else TABLE_LIMIT
+    names: list[str] = []
+    app.show(devices_view(selection.list(client, limit=shown), seen=names))
+    is_everything = not (device_type or name or query or group_name)
+    app.remember_names("device", names, is_complete=is_everything and len(names) != shown)
+    if shown is not None and len(names) == shown:
+        total = selection.count(client)
+        if total is not None and total > shown:
+            app.message(f"Showing {shown} of {total} devices; --limit N shows more.")
 
 
 @command(group, "show")
@@ -105,13 +136,25 @@ def install(
     app: App,
     device: DeviceArgument,
     firmware: Annotated[
-        str | None, typer.Option("--firmware", metavar="NAME@VERSION", help="Firmware (newest without @).")
+        str | None,
+        typer.Option(
+            "--firmware",
+            metavar="NAME@VERSION",
+            autocompletion=complete_packages("firmware"),
+            help="Firmware (newest without @).",
+        ),
     ] = None,
     patch: Annotated[
         str | None, typer.Option("--patch", metavar="P", help="A patch of that version.")
     ] = None,
     software: Annotated[
-        list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--software",
+            metavar="NAME@VERSION",
+            autocompletion=complete_packages("software"),
+            help="Software (repeatable).",
+        ),
     ] = None,
     config: Annotated[
         list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")

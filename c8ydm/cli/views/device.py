@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
@@ -24,9 +24,15 @@ OPERATION_COLUMNS = [
 CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "description")]
 
 
-def devices_view(devices: Iterable[ManagedObject]) -> View:
-    """Devices, streamed (jsonl prints each as it arrives)."""
-    return View(devices, columns=DEVICE_COLUMNS)
+def _noting_names(devices: Iterable[ManagedObject], seen: list[str]) -> Iterator[ManagedObject]:
+    for device in devices:
+        seen.append(device.name or "")
+        yield device
+
+
+def devices_view(devices: Iterable[ManagedObject], *, seen: list[str] | None = None) -> View:
+    """Devices, streamed (jsonl prints each as it arrives); ``seen`` collects their names as they pass."""
+    return View(_noting_names(devices, seen) if seen is not None else devices, columns=DEVICE_COLUMNS)
 
 
 def operations_view(operations: Iterable[Operation]) -> View:
