@@ -22,14 +22,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from c8ydm.api.errors import NoSessionError, NotFoundError
-from c8ydm.sessionfile import (
-    config_dir,
-    current_session_name,
-    read_sessions_file,
-    session_names,
-    sessions_path,
-)
+from c8ydm.api.errors import InputError, NoSessionError, NotFoundError
+
+# Reading the sessions file is stdlib-only (completion uses it); the two re-exports are for settings' users.
+from c8ydm.sessionfile import config_dir as config_dir
+from c8ydm.sessionfile import current_session_name as current_session_name
+from c8ydm.sessionfile import read_sessions_file, sessions_path
 
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
@@ -144,6 +142,53 @@ def remove_session(name: str) -> Session:
     return session
 
 
+DEFAULT_SANDBOX_SESSION = "sandbox"  # the session of the default sandbox data dir
+
+
+def _is_sandbox_of(session: Session, data_dir: str) -> bool:
+    if session.kind != "sandbox" or not session.sandbox_data_dir:
+        return False
+    return Path(session.sandbox_data_dir).resolve() == Path(data_dir).resolve()
+
+
+def sandbox_session_of(data_dir: str) -> Session | None:
+    """The saved session of the sandbox in ``data_dir``, if any (the default name first)."""
+    mine = [session for session in list_sessions() if _is_sandbox_of(session, data_dir)]
+    return next((s for s in mine if s.name == DEFAULT_SANDBOX_SESSION), mine[0] if mine else None)
+
+
+def sandbox_session_name(
+    data_dir: str, *, port: int, is_default_dir: bool, requested: str | None = None
+) -> str:
+    """The session name for the sandbox in ``data_dir``: each data dir has its own.
+
+    ``requested`` (``sandbox start --session NAME``) if given and free; else "sandbox" for the default
+    data dir; else the name already saved for this data dir; else ``sandbox-<port>`` (``-2``, ``-3``
+    ... when another data dir has that name). "sandbox" always belongs to the default data dir, so a
+    second sandbox never repoints it.
+    """
+    sessions = {session.name: session for session in list_sessions()}
+    if requested:
+        taken = sessions.get(requested)
+        if taken is not None and not _is_sandbox_of(taken, data_dir):
+            where = taken.sandbox_data_dir if taken.kind == "sandbox" else taken.url
+            raise InputError(
+                f"session {requested!r} is already saved for {where}",
+                hint="choose another --session name, or delete it first: c8ydm session delete " + requested,
+            )
+        return requested
+    if is_default_dir:
+        return DEFAULT_SANDBOX_SESSION
+    mine = sandbox_session_of(data_dir)
+    if mine is not None and mine.name != DEFAULT_SANDBOX_SESSION:
+        return mine.name
+    name, suffix = f"{DEFAULT_SANDBOX_SESSION}-{port}", 1
+    while name in sessions and not _is_sandbox_of(sessions[name], data_dir):
+        suffix += 1
+        name = f"{DEFAULT_SANDBOX_SESSION}-{port}-{suffix}"
+    return name
+
+
 def _from_environment(environ: Mapping[str, str]) -> Connection | None:
     url = environ.get("C8Y_HOST") or environ.get("C8Y_URL") or environ.get("C8Y_BASEURL")
     if not url:
@@ -232,28 +277,3 @@ def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os
         token=token,
         insecure=session.insecure,
     )
-
-
-__all__ = [
-    "BASIC",
-    "BEARER",
-    "FILE",
-    "KEYRING",
-    "LOGIN_HINT",
-    "OAUTH2_INTERNAL",
-    "Connection",
-    "Session",
-    "config_dir",
-    "current_session_name",
-    "get_session",
-    "list_sessions",
-    "read_sessions_file",
-    "remove_session",
-    "resolve_connection",
-    "save_session",
-    "secret_location",
-    "secrets_path",
-    "session_names",
-    "sessions_path",
-    "use_session",
-]
