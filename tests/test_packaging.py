@@ -45,7 +45,7 @@ def test_readme_recommends_pipx_and_warns_against_mixing_with_the_other_c8ydm() 
 def test_skips_are_summed_up_in_one_line_per_reason() -> None:
     env = {**os.environ, "C8YDM_OAS_PATH": str(REPO / "no-such-spec.yml")}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
          "tests/api/test_users_tenant.py"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip

@@ -47,7 +47,8 @@ class Client(Resources):
     """A connection to one tenant. Paths are relative to the tenant (``/inventory/...``).
 
     Resources: ``inventory``, ``binaries``, ``operations``, ``bulk_operations``, ``events``, ``users``,
-    ``tenant``, ``identity``, ``options``, ``advanced_software`` (see ``Resources``).
+    ``tenant``, ``identity``, ``options``, ``advanced_software``, ``certificates``, ``registration``
+    (see ``Resources``).
     """
 
     def __init__(

@@ -14,40 +14,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from e2e_support import ENTRY_POINT, RUN_TIMEOUT_SECONDS, Run, invalid_requests
+from e2e_support import ENTRY_POINT, RECORDINGS, RUN_TIMEOUT_SECONDS, Run, invalid_requests, recording_sandbox
 from support import oas
-from support.sandbox import SandboxInstance, running_sandbox
+from support.sandbox import SandboxInstance
 
 from c8ydm.sandbox.core.recorder import ENV_VAR as RECORD_ENV
-
-_RECORDINGS: list[Path] = []
-
-
-@contextlib.contextmanager
-def recording_sandbox(data_dir: Path, **options: Any) -> Iterator[SandboxInstance]:
-    """A sandbox (support.sandbox.running_sandbox) whose server records requests to a file."""
-    record = data_dir / "requests.jsonl"
-    _RECORDINGS.append(record)
-    with contextlib.ExitStack() as stack:
-        previous = os.environ.get(RECORD_ENV)
-        os.environ[RECORD_ENV] = str(record)  # inherited by the server process as it starts
-        try:
-            instance = stack.enter_context(running_sandbox(data_dir, **options))
-        finally:
-            if previous is None:
-                os.environ.pop(RECORD_ENV, None)
-            else:
-                os.environ[RECORD_ENV] = previous
-        yield instance
 
 
 @pytest.fixture(scope="session")
@@ -116,20 +93,20 @@ def c8ydm(
 @pytest.fixture(scope="session", autouse=True)
 def recorded_requests_follow_the_spec() -> Iterator[None]:
     yield
-    if not _RECORDINGS:
+    if not RECORDINGS:
         return
     if not oas.spec_path().is_file():
         warnings.warn(
             f"official spec not found at {oas.spec_path()}: recorded requests not validated", stacklevel=1
         )
         return
-    if not any(path.is_file() for path in _RECORDINGS):
+    if not any(path.is_file() for path in RECORDINGS):
         warnings.warn(
             f"the sandbox recorded no request: {RECORD_ENV} is not wired into the sandbox server; "
             "recorded requests not validated",
             stacklevel=1,
         )
         return
-    failures = [failure for path in _RECORDINGS if path.is_file() for failure in invalid_requests(path)]
+    failures = [failure for path in RECORDINGS if path.is_file() for failure in invalid_requests(path)]
     if failures:
         pytest.fail("requests rejected by the official OpenAPI spec:\n" + "\n".join(failures), pytrace=False)

@@ -144,7 +144,11 @@ def test_silent_device_times_out_with_exit_12_and_can_be_cancelled(
     run_silent = c8ydm_for(silent_sandbox)
     ok(run_silent("firmware", "add", "quiet-fw", "--version", "1", "--url", "https://x.example.com/1",
                   "--description", "never installed", "-o", "json"))  # fmt: skip
-    created = ok(run_silent("device", "install", "linux-0001", "--firmware", "quiet-fw", "-o", "json"))
+    # --force: a bulk operation of another test may have left a PENDING firmware operation on this
+    # silent device, which would otherwise refuse a second one (exit 7).
+    created = ok(
+        run_silent("device", "install", "linux-0001", "--firmware", "quiet-fw", "--force", "-o", "json")
+    )
     op_id = created["operations"][0]["id"]
 
     run = run_silent("operation", "wait", op_id, "--timeout", "1", "-o", "json")
@@ -163,6 +167,31 @@ def test_silent_device_times_out_with_exit_12_and_can_be_cancelled(
         again[0]["cancelled"] is False
         and "already ended" in run_silent("operation", "cancel", op_id, "--yes").stderr
     )
+
+
+def test_a_second_install_while_the_first_is_pending_is_refused_then_forced(
+    silent_sandbox: SandboxInstance, c8ydm_for: Callable[[SandboxInstance], Callable[..., Run]]
+) -> None:
+    run_silent = c8ydm_for(silent_sandbox)
+    ok(run_silent("firmware", "add", "twice-fw", "--version", "1", "--url", "https://x.example.com/t",
+                  "--description", "pending twice", "--if-exists", "skip", "-o", "json"))  # fmt: skip
+    first = ok(
+        run_silent("device", "install", "gateway-0002", "--firmware", "twice-fw", "--force", "-o", "json")
+    )
+    first_id = first["operations"][0]["id"]
+
+    second = run_silent("device", "install", "gateway-0002", "--firmware", "twice-fw", "-o", "json")
+    waited = run_silent("device", "install", "gateway-0002", "--firmware", "twice-fw", "--wait-pending",
+                        "--timeout", "1", "-o", "json")  # fmt: skip
+    forced = ok(
+        run_silent("device", "install", "gateway-0002", "--firmware", "twice-fw", "--force", "-o", "json")
+    )
+
+    assert second.code == 7 and second.json()["error"]["kind"] == "pending_operation"
+    assert f"firmware operation {first_id} that is PENDING" in second.json()["error"]["message"]
+    assert waited.code == 12  # the silent device never ends the first one
+    assert forced["operations"][0]["id"] != first_id
+    ok(run_silent("operation", "cancel", first_id, forced["operations"][0]["id"], "--yes", "-o", "json"))
 
 
 @pytest.mark.parametrize(

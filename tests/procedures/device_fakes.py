@@ -99,7 +99,9 @@ def versions_query(entry_id: str) -> str:
 
 
 def mock_created_operation(router: respx.MockRouter, operation_id: str = "900") -> respx.Route:
-    """POST /devicecontrol/operations answered with the body plus id and PENDING."""
+    """POST /devicecontrol/operations answered with the body plus id and PENDING; the look-up of
+    running operations of the same kind (GET /devicecontrol/operations) finds none."""
+    router.get(OPS).respond(200, json=page("operations", []))
 
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)

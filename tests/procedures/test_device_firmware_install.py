@@ -18,6 +18,7 @@ from device_fakes import (
     entry_query,
     mock_created_operation,
     mock_queries,
+    page,
     router,
     sent,
     versions_query,
@@ -27,8 +28,9 @@ from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.exitcodes import exit_code_for
-from c8ydm.procedures.device.changes import install_on_device
+from c8ydm.procedures.device.changes import execute_changes, install_on_device, plan_install
 from c8ydm.procedures.device.firmware import firmware_description, plan_firmware_install
+from c8ydm.procedures.device.pending import PendingOperationError
 from c8ydm.procedures.repository.versions import PackageSpec
 
 __all__ = ["client", "router"]  # fixtures
@@ -80,7 +82,7 @@ def test_install_posts_the_contract_body(
         "c8y_Firmware": {"name": "linux-image", "version": "5.15.0", "url": URL + "101"},
         "c8ydm_Origin": ORIGIN,
     }
-    assert sent(router) == [("GET", MO), ("GET", MO), ("POST", OPS)]
+    assert sent(router) == [("GET", MO), ("GET", MO), ("GET", OPS), ("POST", OPS)]
 
 
 def test_install_without_a_version_takes_the_newest_base_version(
@@ -198,13 +200,14 @@ def test_dry_run_looks_up_but_only_records_the_post() -> None:
         mock_queries(
             mock, {entry_query("c8y_Firmware", "linux-image"): [ENTRY], versions_query("100"): VERSIONS}
         )
+        mock.get(OPS).respond(200, json=page("operations", []))  # running firmware operations: none
         with Client(
             BASE_URL, BasicAuth("a", "b"), tenant="t100", dry_run=True, on_dry_run=records.append
         ) as api:
             changes = install_on_device(
                 api, device(), firmware=PackageSpec("linux-image", "6.1.2"), run_id=RUN_ID
             )
-        assert [call.request.method for call in mock.calls] == ["GET", "GET"]
+        assert [call.request.method for call in mock.calls] == ["GET", "GET", "GET"]
 
     assert [op.id for op in changes.operations] == ["dry-run-1"]
     assert records == [
@@ -220,3 +223,48 @@ def test_dry_run_looks_up_but_only_records_the_post() -> None:
             },
         }
     ]
+
+
+def test_install_while_a_firmware_operation_is_pending_is_refused_with_exit_7_naming_it(
+    client: Client, router: respx.MockRouter, repository: respx.Route
+) -> None:
+    running = {"id": "800", "deviceId": "4711", "status": "EXECUTING", "c8y_Firmware": {"name": "x"}}
+    lookup = router.get(OPS).respond(200, json=page("operations", [running]))
+    post = router.post(OPS)
+
+    with pytest.raises(PendingOperationError, match="firmware operation 800 that is EXECUTING") as caught:
+        install_on_device(client, device(), firmware=PackageSpec("linux-image", "5.15.0"))
+
+    assert exit_code_for(caught.value) == 7 and "--wait-pending" in str(caught.value.hint)
+    assert not post.called
+    assert lookup.calls.last.request.url.params["fragmentType"] == "c8y_Firmware"
+    assert lookup.calls.last.request.url.params["revert"] == "true"
+
+
+def test_forced_install_is_sent_despite_a_pending_operation(
+    client: Client, router: respx.MockRouter, repository: respx.Route
+) -> None:
+    running = {"id": "800", "deviceId": "4711", "status": "PENDING", "c8y_Firmware": {"name": "x"}}
+    router.get(OPS).respond(200, json=page("operations", [running]))
+    route = mock_created_operation(router)
+    router.get(OPS).respond(
+        200, json=page("operations", [running])
+    )  # mock_created_operation's answer replaced
+    plan = plan_install(client, device(), firmware=PackageSpec("linux-image", "5.15.0"))
+
+    changes = execute_changes(client, plan, is_forced=True)
+
+    assert [op.id for op in changes.operations] == ["900"] and route.called
+    assert [(kind.label, op.id) for kind, op in plan.pending] == [("firmware", "800")]
+
+
+def test_an_ended_operation_of_the_kind_does_not_block(
+    client: Client, router: respx.MockRouter, repository: respx.Route
+) -> None:
+    route = mock_created_operation(router)
+    done = {"id": "800", "deviceId": "4711", "status": "FAILED", "c8y_Firmware": {"name": "x"}}
+    router.get(OPS).respond(200, json=page("operations", [done]))
+
+    install_on_device(client, device(), firmware=PackageSpec("linux-image", "5.15.0"))
+
+    assert route.called

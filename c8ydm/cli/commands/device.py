@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,7 +13,10 @@ from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, complete_packages, new_group
 
 if TYPE_CHECKING:
-    from c8ydm.procedures.device.changes import DeviceChanges
+    from collections.abc import Callable
+
+    from c8ydm.api.client import Client
+    from c8ydm.procedures.device.changes import ChangePlan, DeviceChanges
 
 group = new_group("""List and show devices; install and remove firmware and software.
 
@@ -119,6 +123,37 @@ def operations(
     app.show(operations_view(found))
 
 
+WaitPendingOption = Annotated[
+    bool,
+    typer.Option(
+        "--wait-pending",
+        help="If an operation of the same kind is PENDING or EXECUTING, wait for it to end first.",
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Send even while an operation of the same kind is PENDING or EXECUTING."),
+]
+
+
+def _apply(
+    app: App, client: Client, make_plan: Callable[[], ChangePlan], *, wait_pending: bool, force: bool
+) -> DeviceChanges:
+    """Plan; wait for a running operation of the same kind first if asked; then create (exit 7 if one
+    still runs and --force is not given)."""
+    from c8ydm.api.errors import OperationFailedError
+    from c8ydm.procedures.device.changes import execute_changes
+
+    plan = make_plan()
+    if plan.pending and wait_pending and not force and not client.dry_run:
+        for kind, running in plan.pending:
+            app.message(f"Waiting first for {kind.label} operation {running.id} ({running.status_text}).")
+        with contextlib.suppress(OperationFailedError):  # it has ended: all --wait-pending waits for
+            wait_with_progress(app, client, [running for _, running in plan.pending])
+        plan = make_plan()
+    return execute_changes(client, plan, is_forced=force)
+
+
 def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
     from c8ydm.cli.views.device import changes_view
 
@@ -131,31 +166,35 @@ def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
     app.show(changes_view(changes))
 
 
+FirmwareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--firmware",
+        metavar="NAME@VERSION",
+        autocompletion=complete_packages("firmware"),
+        help="Firmware (newest without @).",
+    ),
+]
+SoftwareOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--software",
+        metavar="NAME@VERSION",
+        autocompletion=complete_packages("software"),
+        help="Software (repeatable).",
+    ),
+]
+
+
 @command(group, "install")
 def install(
     app: App,
     device: DeviceArgument,
-    firmware: Annotated[
-        str | None,
-        typer.Option(
-            "--firmware",
-            metavar="NAME@VERSION",
-            autocompletion=complete_packages("firmware"),
-            help="Firmware (newest without @).",
-        ),
-    ] = None,
+    firmware: FirmwareOption = None,
     patch: Annotated[
         str | None, typer.Option("--patch", metavar="P", help="A patch of that version.")
     ] = None,
-    software: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--software",
-            metavar="NAME@VERSION",
-            autocompletion=complete_packages("software"),
-            help="Software (repeatable).",
-        ),
-    ] = None,
+    software: SoftwareOption = None,
     config: Annotated[
         list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")
     ] = None,
@@ -163,12 +202,16 @@ def install(
         str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
     ] = None,
     wait: WaitOption = False,
+    wait_pending: WaitPendingOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Install firmware (or a patch) and software on a device.
 
     Firmware and software make two operations, firmware first; everything is checked before either
     is created (device support, device type, software type). Software already installed in that
-    version is reported as unchanged. Without --wait the created operations are printed.
+    version is reported as unchanged. A new operation while one of the same kind is PENDING or
+    EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait for it first)
+    or --force. Without --wait the created operations are printed.
 
     Example:
       c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
@@ -176,22 +219,21 @@ def install(
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
     """
     from c8ydm.api.errors import InputError
-    from c8ydm.procedures.device.changes import install_on_device
+    from c8ydm.procedures.device.changes import plan_install
     from c8ydm.procedures.repository.versions import PackageSpec
     from c8ydm.procedures.resolve import resolve_device
 
     if config or profile:
         raise InputError("--config and --profile are not yet supported by device install")
+    firmware_spec = PackageSpec.parse(firmware) if firmware is not None else None
+    software_specs = [PackageSpec.parse(text) for text in software or []]
     client = app.client()
     target = resolve_device(client, device)
-    changes = install_on_device(
-        client,
-        target,
-        firmware=PackageSpec.parse(firmware) if firmware is not None else None,
-        patch=patch,
-        software=[PackageSpec.parse(text) for text in software or []],
-    )
-    _finish(app, changes, wait)
+
+    def make_plan() -> ChangePlan:
+        return plan_install(client, target, firmware=firmware_spec, patch=patch, software=software_specs)
+
+    _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
 
 
 @command(group, "remove")
@@ -202,14 +244,24 @@ def remove(
         list[str], typer.Option("--software", metavar="NAME", help="Software to remove (repeatable).")
     ],
     wait: WaitOption = False,
+    wait_pending: WaitPendingOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Remove software from a device, all in one operation (exit 4 for a name not installed).
+
+    Refused while a software operation is PENDING or EXECUTING (exit 7) unless --wait-pending or
+    --force, as for install.
 
     Example:
       c8ydm device remove linux-0001 --software nginx --software curl --wait
     """
-    from c8ydm.procedures.device.changes import remove_from_device
+    from c8ydm.procedures.device.changes import plan_remove
     from c8ydm.procedures.resolve import resolve_device
 
     client = app.client()
-    _finish(app, remove_from_device(client, resolve_device(client, device), software=software), wait)
+    target = resolve_device(client, device)
+
+    def make_plan() -> ChangePlan:
+        return plan_remove(client, target, software=software)
+
+    _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)

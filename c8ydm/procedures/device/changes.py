@@ -17,6 +17,12 @@ from c8ydm.api.errors import InputError
 from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.device.firmware import plan_firmware_install
+from c8ydm.procedures.device.pending import (
+    OperationKind,
+    kind_of_body,
+    pending_error,
+    pending_of_kind,
+)
 from c8ydm.procedures.device.software import plan_software_change
 from c8ydm.procedures.repository.versions import PackageSpec
 
@@ -30,6 +36,83 @@ class DeviceChanges:
     unchanged: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class ChangePlan:
+    """The operation bodies to create on one device, in order, and what they would pile onto.
+
+    ``pending`` are operations of the same kinds still PENDING or EXECUTING (read while planning):
+    ``execute_changes`` refuses them unless forced (cli-surface.md: exit 7, ``--force``).
+    """
+
+    device: ManagedObject
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[tuple[OperationKind, Operation]] = field(default_factory=list)
+
+    def kinds(self) -> list[OperationKind]:
+        """The operation kinds the plan creates."""
+        return [kind for kind in map(kind_of_body, self.bodies) if kind is not None]
+
+
+def _find_pending(client: Client, plan: ChangePlan) -> ChangePlan:
+    assert plan.device.id is not None
+    for kind in dict.fromkeys(plan.kinds()):
+        running = pending_of_kind(client, plan.device.id, kind)
+        if running is not None:
+            plan.pending.append((kind, running))
+    return plan
+
+
+def plan_install(
+    client: Client,
+    device: ManagedObject,
+    *,
+    firmware: PackageSpec | None = None,
+    patch: str | None = None,
+    software: Sequence[PackageSpec] = (),
+    run_id: str | None = None,
+) -> ChangePlan:
+    """Plan firmware (optionally a patch) and software: both checked before either is sent.
+
+    GET the entries, versions and installed software, and the newest operation of each kind.
+    """
+    if patch is not None and firmware is None:
+        raise InputError("--patch needs --firmware NAME@BASE_VERSION")
+    if firmware is None and not software:
+        raise InputError(
+            "nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION"
+        )
+    plan = ChangePlan(device)
+    if firmware is not None:
+        plan.bodies.append(plan_firmware_install(client, device, firmware, patch=patch, run_id=run_id))
+    if software:
+        software_plan = plan_software_change(client, device, install=software, run_id=run_id)
+        plan.unchanged = software_plan.unchanged
+        if software_plan.body is not None:
+            plan.bodies.append(software_plan.body)
+    return _find_pending(client, plan)
+
+
+def plan_remove(
+    client: Client, device: ManagedObject, *, software: Sequence[str], run_id: str | None = None
+) -> ChangePlan:
+    """Plan the deletion of software in one operation (§7.4); NotFoundError for a name not installed."""
+    if not software:
+        raise InputError("nothing to remove", hint="give --software NAME (repeatable)")
+    software_plan = plan_software_change(client, device, remove=software, run_id=run_id)
+    plan = ChangePlan(device, bodies=[software_plan.body] if software_plan.body is not None else [])
+    return _find_pending(client, plan)
+
+
+def execute_changes(client: Client, plan: ChangePlan, *, is_forced: bool = False) -> DeviceChanges:
+    """Create the planned operations in order; PendingOperationError (exit 7) when the plan found a
+    running operation of the same kind and ``is_forced`` is not set. POST /devicecontrol/operations"""
+    if plan.pending and not is_forced:
+        raise pending_error(plan.device.name, *plan.pending[0])
+    operations = [client.operations.create(body) for body in plan.bodies]
+    return DeviceChanges(plan.device, operations, plan.unchanged)
+
+
 def install_on_device(
     client: Client,
     device: ManagedObject,
@@ -39,43 +122,24 @@ def install_on_device(
     software: Sequence[PackageSpec] = (),
     run_id: str | None = None,
 ) -> DeviceChanges:
-    """Install firmware (optionally a patch) and software: plan both, then POST each operation.
-
-    POST /devicecontrol/operations (once for firmware, once for all software changes)
-    """
-    if patch is not None and firmware is None:
-        raise InputError("--patch needs --firmware NAME@BASE_VERSION")
-    if firmware is None and not software:
-        raise InputError(
-            "nothing to install", hint="give --firmware NAME@VERSION and/or --software NAME@VERSION"
-        )
-    bodies: list[dict[str, Any]] = []
-    if firmware is not None:
-        bodies.append(plan_firmware_install(client, device, firmware, patch=patch, run_id=run_id))
-    result = DeviceChanges(device)
-    if software:
-        plan = plan_software_change(client, device, install=software, run_id=run_id)
-        result.unchanged = plan.unchanged
-        if plan.body is not None:
-            bodies.append(plan.body)
-    result.operations = [client.operations.create(body) for body in bodies]
-    return result
+    """``plan_install`` then ``execute_changes`` (not forced)."""
+    plan = plan_install(client, device, firmware=firmware, patch=patch, software=software, run_id=run_id)
+    return execute_changes(client, plan)
 
 
 def remove_from_device(
     client: Client, device: ManagedObject, *, software: Sequence[str], run_id: str | None = None
 ) -> DeviceChanges:
-    """Delete software in one operation (§7.4); NotFoundError for a name that is not installed.
-
-    POST /devicecontrol/operations
-    """
-    if not software:
-        raise InputError("nothing to remove", hint="give --software NAME (repeatable)")
-    plan = plan_software_change(client, device, remove=software, run_id=run_id)
-    result = DeviceChanges(device)
-    if plan.body is not None:
-        result.operations = [client.operations.create(plan.body)]
-    return result
+    """``plan_remove`` then ``execute_changes`` (not forced)."""
+    return execute_changes(client, plan_remove(client, device, software=software, run_id=run_id))
 
 
-__all__ = ["DeviceChanges", "install_on_device", "remove_from_device"]
+__all__ = [
+    "ChangePlan",
+    "DeviceChanges",
+    "execute_changes",
+    "install_on_device",
+    "plan_install",
+    "plan_remove",
+    "remove_from_device",
+]
