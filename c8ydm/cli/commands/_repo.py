@@ -78,9 +78,12 @@ NoDeviceType = Annotated[
     bool, typer.Option("--no-device-type", help="Clear the device type: the entry applies to all devices.")
 ]
 To = Annotated[
-    Path | None,
+    str | None,  # not Path: a trailing "/" (a directory, created if missing) must survive parsing
     typer.Option(
-        "--to", metavar="PATH", show_default=False, help="File or directory (default: current directory)."
+        "--to",
+        metavar="PATH",
+        show_default=False,
+        help="File, or directory (an existing one, or a path ending in /, created). Default: here.",
     ),
 ]
 
@@ -177,7 +180,7 @@ def delete(app: App, kind: RepoKind, name: str, *, version: str | None, patch: s
 
 
 def download(
-    app: App, kind: RepoKind, name: str, *, version: str | None, patch: str | None = None, to: Path | None
+    app: App, kind: RepoKind, name: str, *, version: str | None, patch: str | None = None, to: str | None
 ) -> None:
     """Stream the file to disk, with a byte progress bar on stderr; an existing file is replaced
     only with --yes."""
