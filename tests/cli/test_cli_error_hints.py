@@ -163,3 +163,29 @@ def test_well_formed_ids_pass_without_surrounding_blanks(
     assert result.code == 0
     assert result.json() == {"first": "12", "more": ["13"], "parent": "4"}
     assert route.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bulk", "show", "abc"],
+        ["bulk", "cancel", "12a", "--yes"],
+        ["bulk", "retry", "1.5"],
+        ["operation", "show", "abc"],
+        ["operation", "wait", "1", "two"],
+        ["operation", "cancel", "x", "--yes"],
+        ["bulk", "create", "--from-operation", "op1", "--group", "Gateways"],
+    ],
+    ids=" ".join,
+)
+def test_bulk_and_operation_ids_are_checked_before_any_request(
+    cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("C8Y_HOST", "https://t1.example.com")
+    monkeypatch.setenv("C8Y_TOKEN", "a-token")
+    with respx.mock(base_url="https://t1.example.com", assert_all_called=False) as tenant:
+        result = cli(*args, "-o", "json")
+
+    assert result.code == 2
+    assert "is not an id: ids are digits only" in result.json()["error"]["message"]
+    assert tenant.calls.call_count == 0

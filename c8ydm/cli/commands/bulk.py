@@ -9,7 +9,7 @@ import typer
 from c8ydm.api.errors import InputError
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, complete_names, complete_packages, new_group
+from c8ydm.cli.options import command, complete_names, complete_packages, id_argument, id_option, new_group
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
@@ -22,7 +22,8 @@ Example:
   c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2
   c8ydm bulk show 42 --wait""")
 
-BulkId = Annotated[str, typer.Argument(metavar="ID", help="Bulk operation id.", show_default=False)]
+# Ids are checked while the line is parsed: `bulk show abc` is exit 2 before any request.
+BulkId = Annotated[str, id_argument("Bulk operation id.")]
 StartOption = Annotated[
     str | None, typer.Option("--start", metavar="AT", help="now (default), +5m, +2h or an ISO time.")
 ]
@@ -31,7 +32,7 @@ RampOption = Annotated[
 ]
 
 FromOperation = Annotated[
-    str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
+    str | None, id_option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
 ]
 FirmwareSource = Annotated[
     str | None,
