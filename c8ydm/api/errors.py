@@ -28,7 +28,13 @@ from typing import Any
 
 
 class C8yError(Exception):
-    """Base of every expected failure. ``message`` is one line for a person; ``hint`` is optional."""
+    """Base of every expected failure. ``message`` is one line for a person; ``hint`` is optional.
+
+    A failure that comes after a result was produced (a bulk operation that ended with failures, an
+    operation that FAILED while waited for) carries that result: ``result`` is the typed object the
+    procedure had (a model or a list of them), and ``details`` its JSON document once the CLI has
+    shaped it with the command's view; ``-o json`` prints it as the error object's ``details``.
+    """
 
     kind = "error"
 
@@ -36,6 +42,13 @@ class C8yError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.result: Any = None
+        self.details: Any = None
+
+    def with_result(self, result: Any) -> C8yError:
+        """This error, carrying the result produced before it (for ``raise error.with_result(x)``)."""
+        self.result = result
+        return self
 
 
 class TransportError(C8yError):

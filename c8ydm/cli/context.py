@@ -6,14 +6,15 @@ Nothing heavy is imported here at module level: the client (httpx, pydantic) is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from c8ydm.cli.output import Column, Output, View, is_terminal, printable
+from c8ydm.cli.output import Column, Output, View, is_terminal, printable, to_plain
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
@@ -99,6 +100,26 @@ class App:
             table = view.table()
             if table is not None:
                 self.out.render(table[0], columns=table[1])
+
+    @contextlib.contextmanager
+    def showing_result_on_failure(self, make_view: Callable[[Any], View]) -> Iterator[None]:
+        """A failure that carries the result it came after (``C8yError.result``: a bulk operation
+        that ended with failures, operations waited for) still prints that result, through the
+        command's view: in json and jsonl as the error object's ``details``, otherwise as the usual
+        table or csv on stdout before the error goes to stderr."""
+        from c8ydm.api.errors import C8yError
+
+        try:
+            yield
+        except C8yError as error:
+            if error.result is not None and error.details is None:
+                view = make_view(error.result)
+                if self.output_format in ("json", "jsonl"):
+                    document = view.document
+                    error.details = to_plain(list(document) if isinstance(document, Iterator) else document)
+                else:
+                    self.show(view)
+            raise
 
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""

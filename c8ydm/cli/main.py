@@ -115,7 +115,7 @@ def report(error: BaseException, args: Sequence[str]) -> int:
         traceback.print_exception(error, file=out.stderr)
     out.error(message, hint)
     if out.format in ("json", "jsonl"):
-        out.error_object(int(code), kind, message, hint)
+        out.error_object(int(code), kind, message, hint, getattr(error, "details", None))
     return int(code)
 
 

@@ -252,9 +252,13 @@ class Output:
         if hint:
             self._say(f"Hint: {hint}", "dim")
 
-    def error_object(self, code: int, kind: str, message: str, hint: str | None) -> None:
-        """cli-surface.md: with ``-o json`` an error is also an object on stdout."""
-        error = {"error": {"code": code, "kind": kind, "message": message, "hint": hint}}
+    def error_object(self, code: int, kind: str, message: str, hint: str | None, details: Any = None) -> None:
+        """cli-surface.md: with ``-o json`` an error is also an object on stdout. ``details``: the
+        result the command had produced before it failed (a bulk operation with its progress)."""
+        body: dict[str, Any] = {"code": code, "kind": kind, "message": message, "hint": hint}
+        if details is not None:
+            body["details"] = details
+        error = {"error": body}
         indent = None if self.format == "jsonl" else 2
         self.stdout.write(json.dumps(error, indent=indent, ensure_ascii=False) + "\n")
         self.stdout.flush()

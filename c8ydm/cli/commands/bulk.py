@@ -145,7 +145,8 @@ def create(
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
     if wait:
         app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
-        created = _follow(app, client, str(created.id))
+        with app.showing_result_on_failure(bulk_view):  # exit 11, 12, 14: the bulk operation still shown
+            created = _follow(app, client, str(created.id))
     app.show(bulk_view(created))
 
 
@@ -190,7 +191,8 @@ def show(
     from c8ydm.cli.views.bulk import bulk_view
 
     client = app.client()
-    bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
+    with app.showing_result_on_failure(bulk_view):  # exit 11, 12, 14: the bulk operation still shown
+        bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
     app.show(bulk_view(bulk))
 
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from c8ydm.api.client import Client
+    from c8ydm.api.models.devicecontrol import Operation
+    from c8ydm.cli.output import View
     from c8ydm.procedures.device.changes import ChangePlan, DeviceChanges
 
 group = new_group("""List and show devices; install and remove firmware and software.
@@ -160,9 +162,17 @@ def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
     for item in changes.unchanged:
         app.message(f"Unchanged: {item['name']} {item['version']} is already installed.")
     if wait and changes.operations:
-        changes.operations = wait_with_progress(app, app.client(), changes.operations)
+
+        def with_operations(operations: list[Operation]) -> View:
+            changes.operations = operations
+            return changes_view(changes)
+
+        with app.showing_result_on_failure(with_operations):  # exit 11, 12: the operations still shown
+            changes.operations = wait_with_progress(app, app.client(), changes.operations)
     if not changes.operations:
         app.message(f"Nothing to change on {changes.device.name}.")
+        if app.output_format == "table":  # the message says it all; no empty table
+            return
     app.show(changes_view(changes))
 
 

@@ -44,7 +44,9 @@ def wait(app: App, operation_ids: OperationIds) -> None:
     """
     from c8ydm.cli.views.operations import operations_list_view
 
-    app.show(operations_list_view(wait_with_progress(app, app.client(), operation_ids)))
+    with app.showing_result_on_failure(operations_list_view):  # exit 11, 12: the operations still shown
+        done = wait_with_progress(app, app.client(), operation_ids)
+    app.show(operations_list_view(done))
 
 
 @command(group, "cancel")

@@ -115,9 +115,9 @@ def wait_for_bulk(
                 f"timed out after {run.elapsed_seconds:.0f} s: bulk operation {bulk_id} is "
                 f"{progress_line(bulk)}; nothing was cancelled",
                 hint=f"watch again with: c8ydm bulk show {bulk_id} --wait",
-            )
+            ).with_result(bulk)
     if bulk.normalized_general_status is BulkGeneralStatus.FAILED:
-        raise _failure(client, bulk_id, bulk)
+        raise _failure(client, bulk_id, bulk).with_result(bulk)
     return bulk
 
 
