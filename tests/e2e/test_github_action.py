@@ -97,3 +97,18 @@ def test_a_failing_release_fails_the_step_with_c8ydm_exit_code_and_its_error(
     assert [(step.id, step.code) for step in done.steps] == [("release", 2)]
     assert json.loads(done.outputs["release"])["error"]["code"] == 2
     assert done.outputs["release-status"] == ""
+
+
+def test_a_rollout_where_some_devices_fail_fails_with_14_and_still_names_the_bulk_operation(
+    job: dict[str, Any], sandbox: SandboxInstance
+) -> None:
+    given = inputs(
+        sandbox, file="build/router-os.bin", description="Router OS", group="All Linux", ramp="0.05"
+    )
+
+    done = run(job, given)
+
+    assert [(step.id, step.code) for step in done.steps] == [("release", 0), ("rollout", 14)]
+    error = json.loads(done.outputs["rollout"])["error"]
+    assert (error["code"], error["details"]["progress"]["failed"]) == (14, 1)  # linux-0003 has no firmware
+    assert (done.outputs["bulk-id"], done.outputs["rollout-exit-code"]) == (error["details"]["id"], "14")
