@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from c8ydm.api.errors import InputError
+from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, complete_packages, id_argument, id_option, new_group
@@ -14,6 +15,7 @@ from c8ydm.cli.options import command, complete_names, complete_packages, id_arg
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.models.devicecontrol import BulkOperation
+    from c8ydm.cli.output import View
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
 
@@ -178,22 +180,41 @@ def show(
     wait: Annotated[
         bool, typer.Option("--wait", "--watch", help="Follow the progress until the end.")
     ] = False,
+    devices: Annotated[
+        bool, typer.Option("--devices", help="List each device's operation: status and failure reason.")
+    ] = False,
+    status: Annotated[
+        OperationStatus | None,
+        typer.Option(
+            "--status", case_sensitive=False, help="With --devices: only operations in this status."
+        ),
+    ] = None,
 ) -> None:
     """Show a bulk operation's progress; with --wait follow it until it ends.
 
-    The --wait exit codes are bulk create's: 0 all succeeded, 14 some devices failed, 11 every
-    device failed, 12 --timeout passed (nothing is cancelled).
+    --devices lists every device's operation with its status and failure reason (--status FAILED
+    or PENDING names the devices that failed or never answered). The --wait exit codes are bulk
+    create's: 0 all succeeded, 14 some devices failed, 11 every device failed, 12 --timeout passed
+    (nothing is cancelled); the bulk operation is printed in every case.
 
     Example:
       c8ydm bulk show 42 -o json
       c8ydm bulk show 42 --wait --timeout 900
+      c8ydm bulk show 42 --devices --status FAILED
     """
-    from c8ydm.cli.views.bulk import bulk_view
+    from c8ydm.cli.views.bulk import bulk_devices_view, bulk_view
+    from c8ydm.procedures.bulk.status import bulk_children
 
     client = app.client()
-    with app.showing_result_on_failure(bulk_view):  # exit 11, 12, 14: the bulk operation still shown
+
+    def view(bulk: BulkOperation) -> View:
+        if not (devices or status):
+            return bulk_view(bulk)
+        return bulk_devices_view(bulk, bulk_children(client, bulk_id, status=status))
+
+    with app.showing_result_on_failure(view):  # exit 11, 12, 14: the bulk operation still shown
         bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
-    app.show(bulk_view(bulk))
+    app.show(view(bulk))
 
 
 @command(group, "cancel")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from c8ydm.cli.views.base import View
+from c8ydm.cli.views.base import View, short_time, with_short_times
 
 if TYPE_CHECKING:
     from c8ydm.api.models.devicecontrol import Operation
@@ -18,10 +18,26 @@ OPERATION_COLUMNS = [
     ("ID", "id"),
     ("DEVICE", "deviceId"),
     ("STATUS", "status"),
+    ("CREATED", "creationTime"),
     ("DESCRIPTION", "description"),
     ("FAILURE REASON", "failureReason"),
 ]
-CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "description")]
+CHANGE_COLUMNS = [
+    ("ID", "id"),
+    ("STATUS", "status"),
+    ("CREATED", "creationTime"),
+    ("DESCRIPTION", "description"),
+]
+TIME_KEYS = ("creationTime", "lastUpdated", "startDate")
+
+
+def operations_table_view(
+    documents: list[dict[str, Any]], columns: list[tuple[str, str]], **extra: Any
+) -> View:
+    """Operation documents as a View whose table shows local short times (json and csv: ISO)."""
+    table_rows = [with_short_times(document, TIME_KEYS) for document in documents]
+    rows = extra.pop("rows", documents)
+    return View(extra.pop("document", documents), columns=columns, rows=rows, table_rows=table_rows, **extra)
 
 
 def _noting_names(devices: Iterable[ManagedObject], seen: list[str]) -> Iterator[ManagedObject]:
@@ -36,8 +52,8 @@ def devices_view(devices: Iterable[ManagedObject], *, seen: list[str] | None = N
 
 
 def operations_view(operations: Iterable[Operation]) -> View:
-    """Operations with their status and failure reason."""
-    return View(operations, columns=OPERATION_COLUMNS)
+    """Operations with their status, creation time and failure reason."""
+    return operations_table_view([operation.to_body() for operation in operations], OPERATION_COLUMNS)
 
 
 def _body(operation: Operation | None) -> dict[str, Any] | None:
@@ -61,7 +77,7 @@ def details_document(details: DeviceDetails) -> dict[str, Any]:
 
 
 def _operation_line(op: dict[str, Any] | None) -> str:
-    return f"{op['id']} {op.get('status')} {op.get('creationTime', '')}".strip() if op else ""
+    return f"{op['id']} {op.get('status')} {short_time(op.get('creationTime', ''))}".strip() if op else ""
 
 
 def _card(document: dict[str, Any]) -> dict[str, Any]:
@@ -91,9 +107,10 @@ def details_view(details: DeviceDetails) -> View:
 def changes_view(changes: DeviceChanges) -> View:
     """``device install/remove``: the device, the created operations, the software left unchanged."""
     device = changes.device
+    operations = [operation.to_body() for operation in changes.operations]
     document = {
         "device": {"id": device.id, "name": device.name, "type": device.type},
-        "operations": [operation.to_body() for operation in changes.operations],
+        "operations": operations,
         "unchanged": changes.unchanged,
     }
-    return View(document, columns=CHANGE_COLUMNS, rows=document["operations"])
+    return operations_table_view(operations, CHANGE_COLUMNS, document=document)

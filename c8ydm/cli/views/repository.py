@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.output import Column
-from c8ydm.cli.views.base import View, brief
+from c8ydm.cli.views.base import View, brief, short_time
 
 if TYPE_CHECKING:
     from c8ydm.api.models.inventory import ManagedObject
@@ -106,7 +106,7 @@ def _version_row(version: Version, base: str | None) -> dict[str, Any]:
 
     file = binary_name(version) or version.url or "(provided by the device)"
     row = {"version": version.version + (" (legacy)" if version.is_legacy else ""), "patchOf": base}
-    return {**row, "file": file, "created": version.creation_time, "id": version.id}
+    return {**row, "file": file, "created": short_time(version.creation_time), "id": version.id}
 
 
 def show_view(details: EntryDetails) -> View:

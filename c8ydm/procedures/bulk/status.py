@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterator
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
-from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
+from c8ydm.api.models.devicecontrol import (
+    BulkGeneralStatus,
+    BulkOperation,
+    BulkProgress,
+    Operation,
+    OperationStatus,
+)
 from c8ydm.api.polling import PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
 
@@ -31,6 +37,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _STATUS_ALIASES = {"cancelled": "canceled", "completed-with-failures": "failed", "completed": "successful"}
 FAILED_SHOWN = 5  # failure reasons quoted in the error of a failed bulk operation
+CHILDREN_PAGE_SIZE = 2000  # §14(e): bulk reads
 
 
 def status_filter(status: str | None) -> list[str] | None:
@@ -88,6 +95,15 @@ def _failure(client: Client, bulk_id: str, bulk: BulkOperation) -> OperationFail
     return OperationFailedError(message, operation_ids=ids, hint=hint)
 
 
+def bulk_children(client: Client, bulk_id: str, *, status: OperationStatus | None = None) -> list[Operation]:
+    """Each device's operation of a bulk operation, optionally of one status (§11.4 "Child operations").
+
+    GET /devicecontrol/operations?bulkOperationId=<id>[&status=<S>]&pageSize=2000&withTotalPages=true
+    """
+    children = client.operations.list(bulk_operation_id=bulk_id, status=status, page_size=CHILDREN_PAGE_SIZE)
+    return list(children)
+
+
 def wait_for_bulk(
     client: Client,
     bulk_id: str,
@@ -123,6 +139,7 @@ def wait_for_bulk(
 
 __all__ = [
     "STATUS_GROUPS",
+    "bulk_children",
     "list_bulk",
     "progress_line",
     "status_filter",
