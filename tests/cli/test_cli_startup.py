@@ -116,3 +116,12 @@ def test_version_prints_the_package_version(cli: Callable[..., Run]) -> None:
     from c8ydm import __version__
 
     assert cli("--version").stdout == f"c8ydm {__version__}\n"
+
+
+@pytest.mark.parametrize("kind", ["firmware", "software"])
+def test_edit_help_does_not_call_the_description_required(cli: Callable[..., Run], kind: str) -> None:
+    edit = cli(kind, "edit", "--help").stdout
+    add = cli(kind, "add", "--help").stdout
+
+    assert "required for a new entry" not in edit and "The new description." in edit
+    assert "required for a new entry" in add

@@ -40,3 +40,32 @@ def on_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 12
     os.close(main)
     raw = b"".join(chunks).decode("utf-8", errors="replace")
     return code, RICH_CONTROL.sub("", raw)
+
+
+def answering(
+    args: Sequence[str], env: Mapping[str, str], answer: str, *, prompt: str = "[y/N] ", timeout: float = 60
+) -> tuple[int, str]:
+    """Run ``c8ydm ARGS`` with stdin, stdout and stderr on one terminal; type ``answer`` at ``prompt``.
+
+    Returns (exit code, everything the terminal showed, Rich's drawing sequences removed).
+    """
+    import time
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: c8ydm on the pseudo-terminal
+        os.execve(ENTRY_POINT[0], [*ENTRY_POINT, *args], dict(env))
+    seen, deadline, answered = b"", time.monotonic() + timeout, False
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and prompt.encode() in seen:
+            os.write(terminal, answer.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    return os.waitstatus_to_exitcode(status), RICH_CONTROL.sub("", seen.decode("utf-8", errors="replace"))

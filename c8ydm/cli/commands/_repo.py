@@ -50,6 +50,10 @@ Description = Annotated[
         "--description", metavar="TEXT", show_default=False, help="Description (required for a new entry)."
     ),
 ]
+NewDescription = Annotated[  # edit: the entry exists, so nothing is "required for a new entry" here
+    str | None,
+    typer.Option("--description", metavar="TEXT", show_default=False, help="The new description."),
+]
 DeviceType = Annotated[
     str | None,
     typer.Option(
@@ -174,6 +178,8 @@ def delete(app: App, kind: RepoKind, name: str, *, version: str | None, patch: s
         return app.message("Dry run: nothing was deleted.")
     if not app.confirm(plan.question):
         app.message("Nothing was deleted.")
+        if app.output_format == "table":  # the message says it; no list of things that still exist
+            return None
         return app.show(delete_view(plan, status="cancelled"))
     execute_delete(client, plan, on_deleted=app.message)
     app.show(delete_view(plan, status="deleted"))

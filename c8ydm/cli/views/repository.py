@@ -64,7 +64,10 @@ def add_view(result: AddResult) -> View:
     if kind.versions is not None:
         version = document["version"] or {}
         payload = version.get(kind.versions.fragment) or {}
-        card.update({"version": request.patch or request.version, "versionId": version.get("id")})
+        card["version"] = request.version  # a patch's base version; the patch has its own line
+        if request.patch is not None:
+            card["patch"] = request.patch
+        card["versionId"] = version.get("id")
         card["url"] = payload.get("url")
         fragment = f"version.{kind.versions.fragment}"
         columns += [
@@ -151,11 +154,17 @@ def _brief_keys(kind: RepoKind) -> tuple[str, ...]:
 
 
 def delete_view(plan: DeletePlan, *, status: str) -> View:
-    """``{"status", "entry", "deleted"}``: what was deleted (or, cancelled, what would have been)."""
+    """``{"status", "entry", "deleted"}``: what was deleted; answered no (``"cancelled"``), nothing
+    was, and what would have been is under ``"kept"``, never under ``"deleted"``."""
     kind, keys = plan.kind, _brief_keys(plan.kind)
-    done = plan.deleted if status == "deleted" else plan.targets
-    deleted = [brief(mo.to_body(), keys) for mo in done]
-    document = {"status": status, "entry": brief(plan.entry.to_body(), keys), "deleted": deleted}
+    deleted = [brief(mo.to_body(), keys) for mo in plan.deleted] if status == "deleted" else []
+    document: dict[str, Any] = {
+        "status": status,
+        "entry": brief(plan.entry.to_body(), keys),
+        "deleted": deleted,
+    }
+    if status != "deleted":
+        document["kept"] = [brief(mo.to_body(), keys) for mo in plan.targets]
     columns: list[tuple[str, str]] = [("DELETED", "type"), ("NAME", "name")]
     table_rows = deleted
     if kind.versions is not None:
