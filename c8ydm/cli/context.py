@@ -121,6 +121,26 @@ class App:
                     self.show(view)
             raise
 
+    def show_outcome(self, view: View, check: Callable[[], None]) -> None:
+        """Print a result, then fail if ``check`` raises (several items changed, some failed: exit 14).
+
+        A table or csv shows the result before the error goes to stderr; json and jsonl print one
+        document: the result, or on failure the error object with the result as its ``details``.
+        """
+        from c8ydm.api.errors import C8yError
+
+        if self.output_format not in ("json", "jsonl"):
+            self.show(view)
+            check()
+            return
+        try:
+            check()
+        except C8yError as error:
+            document = view.document
+            error.details = to_plain(list(document) if isinstance(document, Iterator) else document)
+            raise
+        self.show(view)
+
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""
         self.out.message(text)
