@@ -34,7 +34,7 @@ COMMANDS: tuple[Entry, ...] = (
     Entry(
         "device",
         "c8ydm.cli.commands.device:group",
-        "List and show devices; install and remove firmware and software.",
+        "List, show and change devices; fetch configuration snapshots.",
     ),
     Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
     Entry(
@@ -52,6 +52,16 @@ COMMANDS: tuple[Entry, ...] = (
         "software",
         "c8ydm.cli.commands.software:group",
         "Manage the software repository: entries and their versions.",
+    ),
+    Entry(
+        "config",
+        "c8ydm.cli.commands.config:group",
+        "Manage the configuration repository.",
+    ),
+    Entry(
+        "profile",
+        "c8ydm.cli.commands.profile:group",
+        "Manage device profiles and see which devices drifted from them.",
     ),
     Entry(
         "credentials",

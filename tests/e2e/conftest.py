@@ -2,7 +2,8 @@
 
 - ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/devices/seed.py's fleet), started with
   ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
-  ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts.
+  ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts;
+  ``fleet_sandbox``: 15 devices, with the seed's slow and failing configuration agents.
 - ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
   no keyring and no stdin; returns a ``Run`` (code, stdout, stderr, ``.json()``).
   ``c8ydm_for(instance)`` makes a runner for another sandbox.
@@ -30,6 +31,14 @@ from c8ydm.sandbox.core.recorder import ENV_VAR as RECORD_ENV
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
     with recording_sandbox(tmp_path_factory.mktemp("sandbox"), devices=5) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def fleet_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
+    """15 devices: the seed's third round brings a slow (linux-0011) and a failing (gateway-0014)
+    configuration agent; 0.2 s per state change, so that a running operation can be seen."""
+    with recording_sandbox(tmp_path_factory.mktemp("fleet"), devices=15, op_delay_seconds=0.2) as instance:
         yield instance
 
 

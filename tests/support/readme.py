@@ -3,7 +3,9 @@
 A block a test runs is marked in README.md by an HTML comment on the line before its fence:
 ``<!-- readme-test: NAME -->``; ``marked_block(NAME)`` is its text. ``console_commands()`` are the
 commands of every ```` ```console ```` block in order (a block after ``<!-- readme-test: skip -->``
-is left out), each with the output the README shows for it.
+is left out), each with the output the README shows for it; a ```` ```sh ```` block after
+``<!-- readme-test: run -->`` (a setup the console examples rely on) is part of that sequence, its
+lines as commands without shown output.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _CONSOLE = re.compile(r"^( *)```console\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
 _HEREDOC = re.compile(r"<<-?\s*'?(\w+)'?")
 SKIP_MARKER = "<!-- readme-test: skip -->"
+RUN_MARKER = "<!-- readme-test: run -->"
+_RUN_BLOCK = re.compile(r"^" + re.escape(RUN_MARKER) + r"\n```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def text() -> str:
@@ -45,7 +49,13 @@ class ConsoleCommand:
 def console_commands() -> list[ConsoleCommand]:
     """Every command of the README's console blocks, top to bottom."""
     readme = text()
-    commands: list[ConsoleCommand] = []
+    commands: list[tuple[int, ConsoleCommand]] = []
+    for run in _RUN_BLOCK.finditer(readme):
+        first_line = readme[: run.start(1)].count("\n") + 1
+        script = run.group(1).replace("\\\n", " ")  # continuation lines
+        for offset, line in enumerate(script.splitlines()):
+            if line.strip() and not line.lstrip().startswith("#"):
+                commands.append((run.start(), ConsoleCommand(first_line + offset, line, [])))
     for block in _CONSOLE.finditer(readme):
         before = readme[: block.start()].rstrip("\n").rsplit("\n", 1)[-1]
         if before.strip().startswith(SKIP_MARKER):
@@ -53,8 +63,8 @@ def console_commands() -> list[ConsoleCommand]:
         first_line = readme[: block.start(2)].count("\n") + 1
         indent = len(block.group(1))
         lines = [line[indent:] for line in block.group(2).splitlines()]
-        commands += _commands(lines, first_line)
-    return commands
+        commands += [(block.start(), command) for command in _commands(lines, first_line)]
+    return [command for _, command in sorted(commands, key=lambda item: (item[0], item[1].line))]
 
 
 def _commands(lines: list[str], first_line: int) -> list[ConsoleCommand]:

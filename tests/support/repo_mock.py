@@ -7,8 +7,9 @@
     assert tenant.changes() == [("POST", "/inventory/binaries", {...}), ...]
 
 An answer is a dict (JSON, 200 for GET/PUT, 201 for POST), an ``httpx.Response``, an int (that status
-with a Cumulocity error body), or an exception instance (raised, e.g. ``httpx.ReadTimeout``). The
-last answer of a rule repeats. A request no rule matches fails the test.
+with a Cumulocity error body), an exception instance (raised, e.g. ``httpx.ReadTimeout``), or a
+callable taking the request's JSON body (None without one) and returning one of those. The last
+answer of a rule repeats. A request no rule matches fails the test.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ class ScriptedTenant:
                 and all(params.get(k) == v for k, v in rule.params.items())
             ):
                 answer = rule.answers.pop(0) if len(rule.answers) > 1 else rule.answers[0]
+                if callable(answer) and not isinstance(answer, Exception | httpx.Response):
+                    answer = answer(body if isinstance(body, dict) else None)
                 return _response(request, answer)
         raise AssertionError(f"unexpected request: {request.method} {request.url.path} {params}")
 

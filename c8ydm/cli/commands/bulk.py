@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.models.devicecontrol import BulkOperation
     from c8ydm.cli.output import View
+    from c8ydm.procedures.bulk.create import BulkPlan
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
 
@@ -57,6 +58,12 @@ SoftwareSource = Annotated[
         help="Software to install from the repository (repeatable).",
     ),
 ]
+ProfileSource = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"), help="A device profile."
+    ),
+]
 GroupTarget = Annotated[
     str | None,
     typer.Option(
@@ -65,6 +72,19 @@ GroupTarget = Annotated[
 ]
 QueryTarget = Annotated[
     str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
+]
+ConfigSource = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="NAME",
+        autocompletion=complete_names("config"),
+        help="A configuration from the repository.",
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")]
+FollowOption = Annotated[
+    bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
 ]
 TypeTarget = Annotated[
     list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
@@ -90,6 +110,23 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
         raise
 
 
+def _report(app: App, plan: BulkPlan) -> None:
+    """What people should know before the bulk operation is created: the selection and warnings."""
+    if plan.matching is not None:
+        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    for text in plan.warnings:
+        app.warning(text)
+
+
+def _follow_created(app: App, client: Client, created: BulkOperation) -> BulkOperation:
+    """--wait after create: follow it; on exit 11, 12 or 14 the bulk operation is still printed."""
+    from c8ydm.cli.views.bulk import bulk_view
+
+    app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
+    with app.showing_result_on_failure(bulk_view):
+        return _follow(app, client, str(created.id))
+
+
 @command(group, "create")
 def create(
     app: App,
@@ -97,25 +134,26 @@ def create(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    config: ConfigSource = None,
+    profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
     device_types: TypeTarget = None,
     start: StartOption = None,
     ramp: RampOption = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")] = None,
-    wait: Annotated[
-        bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
-    ] = False,
+    note: NoteOption = None,
+    wait: FollowOption = False,
 ) -> None:
-    """Schedule an operation for a group of devices: a copy of an existing one, or firmware or
-    software from the repository, with the UI's bulk prototypes.
+    """Schedule an operation for a group of devices: a copy of an existing one, or firmware,
+    software, configuration or a device profile from the repository, with the UI's bulk prototypes.
 
-    Give one source (--from-operation, --firmware, --software) and one target (--group, --query,
-    --type). A copied operation loses its device and status; every prototype gets a fresh
+    Give one source (--from-operation, --firmware, --software, --config, --profile) and one target (--group,
+    --query, --type). A copied operation loses its device and status; every prototype gets a fresh
     c8ydm_Origin marker. A --query (e.g. "type eq 'c8y_Linux'") is sent exactly as you wrote it;
     --type builds the query for you (and refuses an entry made for another device type). Both
-    create a hidden dynamic group, as the UI does. The ramp must be within the tenant's bounds
-    (exit 2 outside); the start must not be in the past. Bulk software carries no software type.
+    create a hidden dynamic group, as the UI does. A configuration for one device type is refused
+    when the selection holds devices of another (exit 2, naming how many). The ramp must be within
+    the tenant's bounds (exit 2 outside); the start must not be in the past.
 
     With --wait, progress goes to stderr until every device's operation has ended; the exit code is
     0 when all succeeded, 14 when some devices failed and others succeeded, 11 when every device
@@ -127,29 +165,26 @@ def create(
       c8ydm bulk create --firmware gw-os@2.4.0 --patch 2.4.0-p2 --type c8y_Gateway --start +10m
       c8ydm bulk create --software nginx@1.24.0 --software curl --query "name eq 'edge-*'"
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
+      c8ydm bulk create --config tedge-defaults --query "c8y_SupportedConfigurations eq 'tedge.toml'"
+      c8ydm bulk create --profile Baseline --group "All Linux" --wait
     """
     from c8ydm.cli.views.bulk import bulk_view
     from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
 
     request = BulkRequest(
         operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
-        group=group_name, query=query, device_types=tuple(device_types or ()), start=start, ramp=ramp,
-        note=note,
+        config=config, profile=profile, group=group_name, query=query,
+        device_types=tuple(device_types or ()), start=start, ramp=ramp, note=note,
     )  # fmt: skip
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
     plan = plan_bulk(client, request)
-    if plan.matching is not None:
-        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    _report(app, plan)
     if plan.is_all_devices and not app.confirm("The bulk operation will run on ALL devices. Go on?"):
         raise InputError("not scheduled: no device selection", hint="give a non-empty --query")
     created = execute_bulk(client, plan)
     if client.dry_run:  # stdout holds the request records only, as for every other change
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
-    if wait:
-        app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
-        with app.showing_result_on_failure(bulk_view):  # exit 11, 12, 14: the bulk operation still shown
-            created = _follow(app, client, str(created.id))
-    app.show(bulk_view(created))
+    app.show(bulk_view(_follow_created(app, client, created) if wait else created))
 
 
 @command(group, "list")

@@ -5,8 +5,9 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), or the UI's firmware/software prototypes (``prototypes``). Every prototype carries a
-  fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``), its device-profile one
+  (``profile``) or its configuration one (``config_prototype``, whose selection is checked for
+  device types: ``selection``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
   so §14(c) has nothing to escape); queries c8ydm makes from ``--type`` values go through the builder.
@@ -27,6 +28,8 @@ from c8ydm.api.errors import C8yError, InputError, ServerError, TransportError
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.procedures.bulk.config_prototype import check_configuration_selection, configuration_prototype
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
@@ -50,6 +53,8 @@ class BulkRequest:
     firmware: str | None = None  # NAME[@VERSION]
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
+    config: str | None = None  # a configuration entry's NAME
+    profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
     device_types: tuple[str, ...] = ()
@@ -63,6 +68,8 @@ class BulkRequest:
             "--from-operation": self.operation_id,
             "--firmware": self.firmware,
             "--software": self.software,
+            "--config": self.config,
+            "--profile": self.profile,
         }
         targets = {"--group": self.group, "--query": self.query, "--type": self.device_types}
         for kind, given in (("source", sources), ("target", targets)):
@@ -85,6 +92,7 @@ class BulkPlan:
     device_query: str | None = None
     matching: int | None = None  # devices now matching device_query (None: not counted)
     created_group: ManagedObject | None = field(default=None, init=False)
+    warnings: list[str] = field(default_factory=list)  # for people: e.g. devices that will fail
 
     @property
     def is_all_devices(self) -> bool:
@@ -102,6 +110,10 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
         return Prototype(prototype_from_operation(client, request.operation_id))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+    if request.config is not None:
+        return configuration_prototype(client, request.config)
+    if request.profile is not None:
+        return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
 
 
@@ -117,10 +129,15 @@ def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     plan = BulkPlan(request, prototype, start_date, check_ramp(client, request.ramp))
     if request.group is not None:
         plan.group = resolve_group(client, request.group)
-        return plan
-    plan.device_query = type_query(request.device_types) if request.device_types else str(request.query)
-    if plan.device_query.strip():
-        plan.matching = client.inventory.count(q=plan.device_query)
+    else:
+        plan.device_query = type_query(request.device_types) if request.device_types else str(request.query)
+        if plan.device_query.strip():
+            plan.matching = client.inventory.count(q=plan.device_query)
+    if request.config is not None:  # the selection's device types (and configuration support) checked
+        checked = check_configuration_selection(
+            client, prototype, group=plan.group, device_query=plan.device_query
+        )
+        plan.warnings += checked.warnings
     return plan
 
 

@@ -22,7 +22,13 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import ConflictError, InputError, NotFoundError
 from c8ydm.api.models.inventory import Binary, ManagedObject
 from c8ydm.procedures.inputs import check_upload_file, reject_blank, reject_blanks
-from c8ydm.procedures.repository.checks import check_fields, check_locked_fields, check_new_entry
+from c8ydm.procedures.repository.checks import (
+    check_entry_lengths,
+    check_fields,
+    check_locked_fields,
+    check_new_entry,
+)
+from c8ydm.procedures.repository.content import refuse_different_content
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import find_entry, resolve_entry
 from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary, reconciled, upload
@@ -54,6 +60,10 @@ class AddRequest:
     patch: str | None = None
     if_exists: str = "fail"
     fields: Mapping[str, str | None] = field(default_factory=dict)
+    # The uploaded binary's file name and type when they are not the file's own: a device snapshot
+    # is saved under the entered name with type c8y_upload, as the UI does (§8.3).
+    upload_name: str | None = None
+    upload_type: str | None = None
 
     def __post_init__(self) -> None:
         validate_add(self)  # valid by construction: checked once, before any request
@@ -103,6 +113,7 @@ def validate_add(request: AddRequest) -> None:
     if request.patch is not None and not kind.has_patches:
         raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
     check_fields(kind, request.fields)
+    check_entry_lengths(kind, request.name, request.description, request.device_type, request.fields)
     reject_blanks(
         {
             "--patch": request.patch,
@@ -136,17 +147,26 @@ def plan_add(client: Client, request: AddRequest) -> AddPlan:
         check_new_entry(kind, request.name, request.description, request.given_fields)
         return AddPlan(request, None)
     if kind.versions is None:
-        return _plan_existing_entry(request, entry)
+        return _plan_existing_entry(client, request, entry)
     return _plan_version(client, request, entry)
 
 
-def _plan_existing_entry(request: AddRequest, entry: ManagedObject) -> AddPlan:
-    """A single-level entry of that name exists: skip it or fail (exit 7)."""
+def _plan_existing_entry(client: Client, request: AddRequest, entry: ManagedObject) -> AddPlan:
+    """A single-level entry of that name exists: fail (exit 7), or skip it when it holds exactly what
+    was asked for (same file or URL, same fields; ``content``); a difference is exit 7 too.
+
+    GET the stored binary's size and content (streamed) when a file is given.
+    """
+    kind = request.kind
     if request.if_exists == "fail":
         raise ConflictError(
-            f"{request.kind.label} {entry.name!r} already exists (id {entry.id})",
-            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {request.kind.command} edit",
+            f"{kind.label} {entry.name!r} already exists (id {entry.id})",
+            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {kind.command} edit",
         )
+    refuse_different_content(
+        client, kind, entry, description=request.description, device_type=request.device_type,
+        fields=request.given_fields, file=request.file, url=request.url,
+    )  # fmt: skip
     return AddPlan(request, entry, is_existing_entry=True)
 
 
@@ -200,7 +220,11 @@ def execute_add(
     extra = (flags or GlobalFlags(client)).fragments(kind.global_flag)  # step 0
     undo = Undo(client, on_undo)
     try:
-        binary = upload(client, request.file, extra, on_bytes) if request.file is not None else None
+        binary = (
+            upload(client, request.file, extra, on_bytes, name=request.upload_name, mime=request.upload_type)
+            if request.file is not None
+            else None
+        )
         url = request.url or ""
         if binary is not None:
             undo.binary_id = binary.id

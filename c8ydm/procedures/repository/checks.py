@@ -1,6 +1,7 @@
 """Checks on repository requests and entries, before anything is sent (contract §3.8, §4, §5.3).
 
 - ``check_fields``: only the kind's own extra fields, none blank.
+- ``check_lengths``: the kind's length limit on what a user types (configuration: 254, §5.3).
 - ``check_new_entry``: what a new entry needs (a description for firmware and software, §3.8; the
   kind's required fields, e.g. software's type, §4).
 - ``check_locked_fields``: for an existing entry the UI copies description, device type and the
@@ -34,6 +35,31 @@ def check_fields(kind: RepoKind, fields: Mapping[str, str | None]) -> None:
             owners = " and ".join(kinds_with_field(path)) or "no repository"
             raise InputError(f"{_option_of(path)} is for {owners} only")
         reject_blank(value, spec.option)
+
+
+def check_lengths(kind: RepoKind, values: Mapping[str, str | None]) -> None:
+    """InputError for a value longer than the kind allows (``option -> value``; §5.3's 254 characters)."""
+    limit = kind.max_length
+    if limit is None:
+        return
+    for option, value in values.items():
+        if value is not None and len(value) > limit:
+            raise InputError(f"{option} is {len(value)} characters long; {kind.label} allows at most {limit}")
+
+
+def check_entry_lengths(
+    kind: RepoKind,
+    name: str | None,
+    description: str | None,
+    device_type: str | None,
+    fields: Mapping[str, str | None],
+) -> None:
+    """``check_lengths`` over the name, description, device type and the kind's extra fields."""
+    values = {"the name": name, "--description": description, "--device-type": device_type}
+    for path, value in fields.items():
+        spec = kind.field(path)
+        values[spec.option if spec is not None else path] = value
+    check_lengths(kind, values)
 
 
 def check_new_entry(

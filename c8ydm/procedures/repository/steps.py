@@ -98,14 +98,27 @@ def _progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None
 
 
 def upload(
-    client: Client, path: Path, extra: dict[str, Any], on_bytes: Callable[[int], None] | None
+    client: Client,
+    path: Path,
+    extra: dict[str, Any],
+    on_bytes: Callable[[int], None] | None,
+    *,
+    name: str | None = None,
+    mime: str | None = None,
 ) -> Binary:
-    """§1.11: POST /inventory/binaries with ``object`` {"name","type"[,"c8y_Global"]}; reconciled."""
+    """§1.11: POST /inventory/binaries with ``object`` {"name","type"[,"c8y_Global"]}; reconciled.
+
+    ``name`` and ``mime`` replace the file's own name and guessed type (a saved snapshot, §8.3).
+    """
     now = utc_now()
     started = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the tenant keeps milliseconds
+    file_name = name or path.name
+    file_type = mime or guess_mime(file_name)
     return reconciled(
-        lambda: client.binaries.upload(path, fragments=extra, on_progress=_progress(on_bytes)),
-        lambda: find_uploaded_binary(client, path.name, guess_mime(path.name), started),
+        lambda: client.binaries.upload(
+            path, name=file_name, content_type=file_type, fragments=extra, on_progress=_progress(on_bytes)
+        ),
+        lambda: find_uploaded_binary(client, file_name, file_type, started),
     )
 
 
@@ -170,11 +183,12 @@ class Undo:
             delete(object_id)
         except C8yError as error:
             self.left_behind.append(f"{what} {object_id}")
-            self._say(f"Could not remove the {what} {object_id} this run created: {error.message}")
+            self.say(f"Could not remove the {what} {object_id} this run created: {error.message}")
             return False
-        self._say(f"Removed the {what} {object_id} this run created.")
+        self.say(f"Removed the {what} {object_id} this run created.")
         return True
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Report a clean-up step (to the callback given, if any)."""
         if self.report is not None:
             self.report(text)

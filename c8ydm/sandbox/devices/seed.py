@@ -22,6 +22,9 @@ round robin of five profiles, so that every path of the contract exists with as 
 5. linux-0005 (c8y_Linux): c8y_Firmware, c8y_SoftwareUpdate without c8y_SupportedSoftwareTypes and
    with advanced software management, c8y_DeviceProfile, text configuration.
 All support c8y_Restart. Linux firmware versions rotate through 5.10.1, 5.15.0 and 6.1.2.
+Two devices of the third round misbehave in the configuration area only (devices/agent.py
+`_agent`): linux-0011 (profile 1) answers configuration operations slowly (12 times the operation
+delay per state change), gateway-0014 (profile 4) fails them. Fleets of fewer devices lack them.
 
 Every device has `c8y_IsDevice`, `com_cumulocity_model_Agent`, `c8y_Hardware.serialNumber` (the serial,
 `LNX000001` / `GW000002`), the external id `c8y_Serial` = serial, and its device user as owner.
@@ -91,6 +94,11 @@ PROFILES: tuple[tuple[str, str, str, list[str], list[str], list[str], bool], ...
     ),
 )
 _LINUX_FIRMWARE = ("5.10.1", "5.15.0", "6.1.2")
+# Device index -> its agent's private quirks (never rendered): a slow and a failing configuration agent.
+_AGENT_QUIRKS: dict[int, dict[str, Any]] = {
+    10: {"configurationDelayFactor": 12},
+    13: {"failsConfiguration": True},
+}
 _APT_PACKAGES = (("openssl", "3.0.2"), ("curl", "7.81.0"), ("nginx", "1.18.0"), ("collectd", "5.12.0"))
 
 
@@ -142,6 +150,8 @@ def device_document(index: int) -> tuple[str, dict[str, Any], bool]:
         doc["c8y_SoftwareList"] = _software(index, types)
     if "c8y_Configuration" in operations:
         doc["c8y_Configuration"] = {"config": f"# {name}\nlog_level=info\nreport_interval=60\n"}
+    if index in _AGENT_QUIRKS:
+        doc["_agent"] = dict(_AGENT_QUIRKS[index])
     return serial, doc, uses_asm
 
 

@@ -39,6 +39,7 @@ from c8ydm.sandbox.model.registration import COLLECTION, MEDIA, accept, create_r
 from c8ydm.sandbox.state import SandboxState, state_of
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
+MIN_CONNECT_SECONDS = 1.0
 
 
 def _invalid_csv(message: str) -> C8yHTTPError:
@@ -52,7 +53,9 @@ def _connected(state: SandboxState, doc: dict[str, Any]) -> dict[str, Any]:
         or simulation.behaviour(state.options, doc["id"]) == "silent"
     ):
         return doc
-    delay = timedelta(seconds=state.options.op_delay_seconds)
+    # A new device takes at least a second to boot and connect, however fast its operations run: an
+    # accept sent right after the request (by a person or a test) meets WAITING_FOR_CONNECTION (422).
+    delay = timedelta(seconds=max(state.options.op_delay_seconds, MIN_CONNECT_SECONDS))
     if parse_time(state.store.now()) >= parse_time(str(doc["creationTime"])) + delay:
         doc["status"] = "PENDING_ACCEPTANCE"
         state.store.put(COLLECTION, doc["id"], doc)
