@@ -163,7 +163,8 @@ class Client(Resources):
             except httpx.TransportError as exc:
                 error = transport_error(exc, self.url)
                 self._log(request, None, error.message)
-                delay = self.retry.next_delay(attempt, waited=waited) if retryable else None
+                is_local = isinstance(exc, httpx.LocalProtocolError)  # nothing was sent: retry is futile
+                delay = self.retry.next_delay(attempt, waited=waited) if retryable and not is_local else None
                 if delay is None:
                     raise error from None
             else:

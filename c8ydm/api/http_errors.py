@@ -84,7 +84,11 @@ def error_from_response(response: httpx.Response, *, method: str, path: str) -> 
         hint = "the tenant or a proxy in front of it is unavailable; retry later"
     error = body.get("error") if isinstance(body.get("error"), str) else None
     info = body.get("info") if isinstance(body.get("info"), str) else None
-    return cls(text, status_code=status, method=method, path=path, error=error, info=info, hint=hint)
+    retry_after = response.headers.get("Retry-After")
+    return cls(
+        text, status_code=status, method=method, path=path, error=error, info=info, hint=hint,
+        retry_after=retry_after,
+    )  # fmt: skip
 
 
 def address(url: httpx.URL) -> str:
@@ -99,6 +103,13 @@ def transport_error(exc: httpx.TransportError, url: httpx.URL, *, is_tenant: boo
     ``is_tenant`` False: ``url`` is an external repository URL (contract §1.1), so a failure names
     that URL's host, not the tenant's.
     """
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Raised while writing the request (e.g. a header value httpx refuses): its text may quote
+        # the header, which can be the Authorization header, so it is never shown.
+        return TransportError(
+            f"c8ydm could not send a request to {url.host}: a header or the URL is malformed",
+            hint="check C8Y_* values and the session for line breaks or other invisible characters",
+        )
     reason = _one_line(str(exc) or type(exc).__name__)
     lowered = reason.lower()
     where = address(url)

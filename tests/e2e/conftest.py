@@ -3,7 +3,8 @@
 - ``sandbox``: a 5-device sandbox for the session (c8ydm/sandbox/devices/seed.py's fleet), started with
   ``C8YDM_SANDBOX_RECORD`` set so that the server records every request it receives;
   ``silent_sandbox``: one whose devices never answer (operations stay PENDING), for timeouts;
-  ``fleet_sandbox``: 15 devices, with the seed's slow and failing configuration agents.
+  ``fleet_sandbox``: 15 devices, with the seed's slow and failing configuration agents;
+  ``hundred_sandbox``: 100 devices, for runs under injected faults (test_fleet_safety.py).
 - ``c8ydm``: runs ``c8ydm ARGS...`` with the sandbox's C8Y_* connection, a temporary config dir,
   no keyring and no stdin; returns a ``Run`` (code, stdout, stderr, ``.json()``).
   ``c8ydm_for(instance)`` makes a runner for another sandbox.
@@ -43,14 +44,24 @@ def fleet_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxI
 
 
 @pytest.fixture(scope="session")
+def hundred_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
+    """100 devices (60 c8y_Linux, 40 c8y_Gateway), for the fleet-safety runs under faults."""
+    with recording_sandbox(tmp_path_factory.mktemp("hundred"), devices=100) as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
 def silent_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInstance]:
     with recording_sandbox(tmp_path_factory.mktemp("silent"), devices=2, silent_rate=1.0) as instance:
         yield instance
 
 
 @pytest.fixture(scope="session")
-def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInstance], Callable[..., Run]]:
-    """A runner factory: ``c8ydm_for(instance)("device", "list")``."""
+def c8ydm_environment(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[SandboxInstance], dict[str, str]]:
+    """The environment of a c8ydm run against a sandbox: its C8Y_* connection, a temporary config
+    dir, no keyring, no colour, 120 columns."""
     home = tmp_path_factory.mktemp("c8ydm-home")
     base = {
         name: value
@@ -66,21 +77,32 @@ def c8ydm_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SandboxInst
         COLUMNS="120",
     )
 
-    def runner(instance: SandboxInstance) -> Callable[..., Run]:
-        connection = {
+    def environment(instance: SandboxInstance) -> dict[str, str]:
+        return {
+            **base,
             "C8Y_HOST": instance.url,
             "C8Y_TENANT": instance.tenant,
             "C8Y_USER": instance.user,
             "C8Y_PASSWORD": instance.password,
         }
 
+    return environment
+
+
+@pytest.fixture(scope="session")
+def c8ydm_for(
+    c8ydm_environment: Callable[[SandboxInstance], dict[str, str]],
+) -> Callable[[SandboxInstance], Callable[..., Run]]:
+    """A runner factory: ``c8ydm_for(instance)("device", "list")``."""
+
+    def runner(instance: SandboxInstance) -> Callable[..., Run]:
         def run(*args: str, env: dict[str, str] | None = None) -> Run:
             done = subprocess.run(
                 [*ENTRY_POINT, *args],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
-                env={**base, **connection, **(env or {})},
+                env={**c8ydm_environment(instance), **(env or {})},
                 timeout=RUN_TIMEOUT_SECONDS,
                 check=False,
             )

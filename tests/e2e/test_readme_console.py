@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,9 @@ def check(step: ConsoleCommand, code: int, stdout: str, stderr: str) -> str | No
     return where + f"\n(missing: {missing})" if missing else None
 
 
+@pytest.mark.skipif(
+    shutil.which("jq") is None or shutil.which("openssl") is None, reason="the README uses jq and openssl"
+)
 def test_every_console_example_runs_as_written_on_a_fresh_sandbox(tmp_path: Path) -> None:
     commands = console_commands()
     results = tmp_path / "results"

@@ -39,6 +39,7 @@ def refs(*children: dict[str, Any]) -> dict[str, Any]:
 
 def script(tenant: ScriptedTenant, entry: dict[str, Any] = AGENT) -> None:
     tenant.on("GET", MO_PATH, page([entry]), query=ENTRY_QUERY)
+    tenant.on("GET", BULK, {"bulkOperations": [], "statistics": {"pageSize": 2000}})  # none running
     tenant.on("GET", f"{OPTIONS}/bulkoperation.creationramp", {"category": "device-control", "value": "0.1"})
     tenant.on(
         "GET", f"{OPTIONS}/bulkoperation.maxcreationramp", {"category": "device-control", "value": "60"}

@@ -9,7 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from support.repo_mock import BASE_URL, MO_PATH, REFERENCE_TYPE, ScriptedTenant, binary_mo, entry_mo, page
+from support.repo_mock import (
+    BASE_URL,
+    MO_PATH,
+    REFERENCE_TYPE,
+    ScriptedTenant,
+    binary_mo,
+    entry_mo,
+    page,
+    upload_marker,
+)
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import ConflictError, InputError
@@ -23,6 +32,7 @@ QUERY = "$filter=((type eq 'c8y_ConfigurationDump') and (name eq 'agent'))"
 OLD_URL = f"{BASE_URL}/inventory/binaries/5"
 NEW_URL = f"{BASE_URL}/inventory/binaries/11"
 CONTENT = b"log_level = info\n"
+CONTENT_SHA256 = hashlib.sha256(CONTENT).hexdigest()
 ENTRY = entry_mo(
     "10", "agent", "c8y_ConfigurationDump", description="Agent", url=OLD_URL, deviceType="c8y_Linux",
     configurationType="tedge.toml", c8y_Global={},
@@ -89,6 +99,7 @@ def test_skip_with_the_same_file_reads_size_and_content_and_creates_nothing(
     tenant.on("GET", MO_PATH, page([ENTRY]), query=QUERY)
     tenant.on("GET", f"{MO_PATH}/5", stored())
     tenant.on("GET", "/inventory/binaries/5", httpx.Response(200, content=CONTENT))
+    tenant.on("GET", f"{MO_PATH}/10/childAdditions", {"references": [{"managedObject": {"id": "5"}}]})
     request = AddRequest(CONFIGURATION, "agent", file=config_file, if_exists="skip")
 
     result = execute_add(client, plan_add(client, request))
@@ -98,6 +109,7 @@ def test_skip_with_the_same_file_reads_size_and_content_and_creates_nothing(
         ("GET", MO_PATH),
         ("GET", f"{MO_PATH}/5"),
         ("GET", "/inventory/binaries/5"),
+        ("GET", f"{MO_PATH}/10/childAdditions"),  # is its binary linked? (an interrupted add, issue 14)
     ]
 
 
@@ -176,7 +188,12 @@ def test_new_file_uploads_puts_the_whole_entry_links_then_deletes_the_old_binary
     assert updated.fragment("url") == NEW_URL
     upload, put, link, delete = tenant.changes()
     assert upload[:2] == ("POST", "/inventory/binaries")
-    assert upload[2]["object"] == {"name": "tedge.toml", "type": guess_mime("tedge.toml"), "c8y_Global": {}}
+    assert upload[2]["object"] == {
+        "name": "tedge.toml",
+        "type": guess_mime("tedge.toml"),
+        "c8y_Global": {},
+        "c8ydm_Upload": upload_marker({"type": "c8y_ConfigurationDump", "name": "agent"}, CONTENT_SHA256),
+    }
     assert upload[2]["file"]["data"] == CONTENT
     assert put == ("PUT", f"{MO_PATH}/10", {**WHOLE, "description": "v2", "url": NEW_URL})
     assert link == ("POST", f"{MO_PATH}/10/childAdditions", {"managedObject": {"id": "11"}})

@@ -3,12 +3,21 @@ running request of the same kind and type, refusals that create nothing, and fet
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.repo_mock import BASE_URL, MO_PATH, ScriptedTenant, entry_mo, page
+from support.repo_mock import (
+    BASE_URL,
+    MO_PATH,
+    ScriptedTenant,
+    entry_mo,
+    page,
+    script_no_leftovers,
+    upload_marker,
+)
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import ConflictError, InputError, NotFoundError
@@ -409,6 +418,7 @@ def test_saving_a_snapshot_is_the_add_flow_with_its_type_and_the_devices_type(
         "GET", MO_PATH, page([]), query="$filter=((type eq 'c8y_ConfigurationDump') and (name eq 'agent'))"
     )
     tenant.on("GET", MO_PATH, page([]), type="c8y_GlobalObjectConfiguration")
+    script_no_leftovers(tenant)  # binaries an interrupted save left behind (issue 14): none
     tenant.on("POST", "/inventory/binaries", {"id": "55", "self": BIN_URL, "name": "agent", "length": 4})
     tenant.on("POST", MO_PATH, config_entry("agent"))
     tenant.on("POST", f"{MO_PATH}/20/childAdditions", {"managedObject": {"id": "55"}})
@@ -416,7 +426,15 @@ def test_saving_a_snapshot_is_the_add_flow_with_its_type_and_the_devices_type(
     save_snapshot(client, device(), Snapshot("tedge.toml", False, b"a=1\n"), "agent", description="From l-1")
 
     upload, entry, link = tenant.changes()
-    assert upload[2]["object"] == {"name": "agent", "type": "c8y_upload", "c8y_Global": {}}
+    marker = upload_marker(
+        {"type": "c8y_ConfigurationDump", "name": "agent"}, hashlib.sha256(b"a=1\n").hexdigest()
+    )
+    assert upload[2]["object"] == {
+        "name": "agent",
+        "type": "c8y_upload",
+        "c8y_Global": {},
+        "c8ydm_Upload": marker,
+    }
     assert upload[2]["file"] == {"filename": "agent", "content_type": "c8y_upload", "data": b"a=1\n"}
     assert entry[2] == {
         "name": "agent",

@@ -14,7 +14,8 @@ from device_fakes import OPS, client, page, router
 
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
-from c8ydm.api.errors import OperationFailedError, WaitTimeoutError
+from c8ydm.api.errors import NotFoundError, OperationFailedError, WaitTimeoutError
+from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.operations.waiting import wait_for_operations
@@ -160,9 +161,18 @@ def test_many_unrelated_operations_use_status_lists_and_read_only_the_ended(
     assert gets == {f"{OPS}/1": 1, f"{OPS}/3": 2}  # 3: first look, then read once after it left the lists
 
 
-def test_dry_run_waits_for_nothing() -> None:
+def test_dry_run_waits_for_nothing_but_reads_each_id_once() -> None:
     with respx.mock(base_url="https://t100.example.com") as mock:
+        mock.get(f"{OPS}/7").respond(200, json={"id": "7", "status": "EXECUTING"})
         with Client("https://t100.example.com", BasicAuth("a", "b"), tenant="t100", dry_run=True) as api:
-            done = wait_for_operations(api, ["dry-run-1"])
-        assert not mock.calls
-    assert [o.id for o in done] == ["dry-run-1"]
+            done = wait_for_operations(api, ["7", Operation(id="dry-run-1")])
+        assert [call.request.url.path for call in mock.calls] == [f"{OPS}/7"]
+    assert [(o.id, o.status_text) for o in done] == [("7", "EXECUTING"), ("dry-run-1", "UNKNOWN")]
+
+
+def test_dry_run_of_a_missing_id_is_not_found() -> None:
+    with respx.mock(base_url="https://t100.example.com") as mock:
+        mock.get(f"{OPS}/404404").respond(404, json={"error": "devicecontrol/notFound", "message": "gone"})
+        api = Client("https://t100.example.com", BasicAuth("a", "b"), tenant="t100", dry_run=True)
+        with api, pytest.raises(NotFoundError):
+            wait_for_operations(api, ["404404"])

@@ -130,13 +130,8 @@ class Binaries:
         with self._client.stream("GET", path, expect_json=False, transfer=True) as response:
             return stream_to_file(response, Path(dest), on_progress=on_progress)
 
-    def read(self, binary_id: str) -> bytes:
-        """A binary's content in memory (small files). GET /inventory/binaries/{id} (Accept: */*)"""
-        path = f"{PATH}/{path_segment(binary_id)}"
-        return self._client.request("GET", path, expect_json=False, transfer=True).content
-
     def digest(self, binary_id: str) -> tuple[int, str]:
-        """A binary's size and SHA-256, streamed (never whole in memory).
+        """A binary's length and SHA-256, hashed while streamed (never held in memory).
 
         GET /inventory/binaries/{id} (Accept: */*)
         """
@@ -147,6 +142,11 @@ class Binaries:
                 digest.update(chunk)
                 size += len(chunk)
         return size, digest.hexdigest()
+
+    def read(self, binary_id: str) -> bytes:
+        """A binary's content in memory (small files). GET /inventory/binaries/{id} (Accept: */*)"""
+        path = f"{PATH}/{path_segment(binary_id)}"
+        return self._client.request("GET", path, expect_json=False, transfer=True).content
 
     def download_url(
         self, url: str, dest: Path | str, *, on_progress: DownloadProgress | None = None

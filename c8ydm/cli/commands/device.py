@@ -153,7 +153,7 @@ def _apply(
         with contextlib.suppress(OperationFailedError):  # it has ended: all --wait-pending waits for
             wait_with_progress(app, client, [running for _, running in plan.pending])
         plan = make_plan()
-    return execute_changes(client, plan, is_forced=force)
+    return execute_changes(client, plan, is_forced=force, report=app.warning)
 
 
 def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:

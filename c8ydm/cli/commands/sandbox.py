@@ -12,6 +12,7 @@ from c8ydm.api.errors import InputError, TransportError
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
 from c8ydm.sandbox import control
+from c8ydm.sandbox.instance import PortError
 
 COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir", "session"]  # the password only in json
 DataDir = Annotated[
@@ -92,9 +93,17 @@ def _serve_in_foreground(
     control.serve(config)
 
 
+MAX_DEVICES = 100_000  # the seed writes every device at the first start: beyond this it never ends
 PortOption = Annotated[
     int | None,
-    typer.Option("--port", metavar="P", help="Port (default 8111 if free, 0 any free).", show_default=False),
+    typer.Option(
+        "--port",
+        metavar="P",
+        min=0,
+        max=65535,
+        help="Port (default 8111 if free, 0 any free).",
+        show_default=False,
+    ),
 ]
 OpDelayOption = Annotated[
     float, typer.Option("--op-delay", metavar="SECONDS", min=0, help="Time per operation state change.")
@@ -124,7 +133,9 @@ FaultOption = Annotated[
 def start(
     app: App,
     port: PortOption = None,
-    devices: Annotated[int, typer.Option("--devices", metavar="N", min=0, help="Simulated devices.")] = 10,
+    devices: Annotated[
+        int, typer.Option("--devices", metavar="N", min=0, max=MAX_DEVICES, help="Simulated devices.")
+    ] = 10,
     data_dir: DataDir = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
@@ -159,6 +170,8 @@ def start(
         if foreground:
             return _serve_in_foreground(app, data_dir, port, fault or [], options)
         state = control.start(data_dir, port=port, faults=fault or [], **options)
+    except PortError as error:
+        raise InputError(str(error), hint="choose another --port, or --port 0 for any free one") from None
     except ValueError as error:
         raise InputError(str(error), hint="A fault rule reads PATTERN:KIND[:RATE[:SECONDS]].") from None
     except control.SandboxError as error:

@@ -130,8 +130,11 @@ def login(
       printf '%s\\n' "$PW" | c8ydm login t12345.eu-latest.cumulocity.com --user ci --password-stdin \\
         --insecure-storage
     """
+    from c8ydm.api.conventions import normalize_base_url
+
     if password_stdin and token_stdin:
         raise InputError("Give --password-stdin or --token-stdin, not both.")
+    url = normalize_base_url(url)  # exit 2 for a bad URL (or one holding a password) before anything
     # A dry run saves nothing, so it verifies even without a keyring; so does a file-stored login.
     if not app.options.dry_run and not insecure_storage:
         keystore.check_usable()  # before asking for anything: without a keyring nothing can be saved

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
+from c8ydm.api.errors import ConflictError, InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import (
     BulkGeneralStatus,
     BulkOperation,
@@ -104,6 +104,19 @@ def bulk_children(client: Client, bulk_id: str, *, status: OperationStatus | Non
     return list(children)
 
 
+def check_cancellable(bulk: BulkOperation) -> BulkOperation:
+    """The bulk operation, when a cancel can still stop something; ConflictError (exit 7) naming its
+    status when it has ended: a DELETE would only relabel a finished one CANCELED (§11.4)."""
+    if bulk.is_finished or bulk.status == "DELETED":
+        raise ConflictError(
+            f"bulk operation {bulk.id} has already ended ({progress_line(bulk)}); nothing to cancel",
+            hint=f"retry its failed devices with: c8ydm bulk retry {bulk.id}"
+            if (bulk.progress and bulk.progress.failed)
+            else None,
+        )
+    return bulk
+
+
 def wait_for_bulk(
     client: Client,
     bulk_id: str,
@@ -140,6 +153,7 @@ def wait_for_bulk(
 __all__ = [
     "STATUS_GROUPS",
     "bulk_children",
+    "check_cancellable",
     "list_bulk",
     "progress_line",
     "status_filter",

@@ -30,6 +30,7 @@ from c8ydm.procedures.device.pending import (
 )
 from c8ydm.procedures.device.profile import plan_profile_install
 from c8ydm.procedures.device.software import plan_software_change
+from c8ydm.procedures.reconcile import Report, create_operation
 from c8ydm.procedures.repository.versions import PackageSpec
 
 
@@ -154,12 +155,16 @@ def plan_remove(
     return _find_pending(client, plan)
 
 
-def execute_changes(client: Client, plan: ChangePlan, *, is_forced: bool = False) -> DeviceChanges:
+def execute_changes(
+    client: Client, plan: ChangePlan, *, is_forced: bool = False, report: Report | None = None
+) -> DeviceChanges:
     """Create the planned operations in order; PendingOperationError (exit 7) when the plan found a
-    running operation of the same kind and ``is_forced`` is not set. POST /devicecontrol/operations"""
+    running operation of the same kind and ``is_forced`` is not set. Each create is reconciled by
+    its c8ydm_Origin marker when its answer is lost (§10, 14(d)): never sent twice.
+    POST /devicecontrol/operations"""
     if plan.pending and not is_forced:
         raise pending_error(plan.device.name, *plan.pending[0])
-    operations = [client.operations.create(body) for body in plan.bodies]
+    operations = [create_operation(client, body, report=report) for body in plan.bodies]
     return DeviceChanges(plan.device, operations, plan.unchanged)
 
 

@@ -14,9 +14,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import C8yError, InputError, NotFoundError, ServerError, TransportError
+from c8ydm.api.errors import C8yError, InputError, NotFoundError
 from c8ydm.api.models.registration import DeviceLimit, NewDeviceRequest, NewDeviceRequestStatus
 from c8ydm.procedures.outcomes import error_text, raise_for_failures
+from c8ydm.procedures.reconcile import create_once
 
 STATUSES = tuple(status.value for status in NewDeviceRequestStatus)
 PENDING = NewDeviceRequestStatus.PENDING_ACCEPTANCE.value
@@ -78,13 +79,13 @@ def _checked_ids(external_ids: Sequence[str]) -> list[str]:
 
 
 def _create(client: Client, external_id: str, group_id: str | None, type: str | None) -> RequestOutcome:
-    try:
-        created = client.registration.create(external_id, group_id=group_id, type=type)
-    except (TransportError, ServerError):
-        found = find_request(client, external_id)  # the answer was lost: did it arrive?
-        if found is None:
-            raise
-        created = found
+    # Exactly once (§14(d)): a lost answer, 429 or 503 is looked up by external id before any resend.
+    created = create_once(
+        client,
+        lambda: client.registration.create(external_id, group_id=group_id, type=type),
+        lambda: find_request(client, external_id),
+        what=f"registration request {external_id!r}",
+    )
     return RequestOutcome(external_id, created.status, "created")
 
 

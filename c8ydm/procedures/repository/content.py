@@ -4,7 +4,8 @@
 release that never happened. So before skipping, compare:
 
 - a file with the stored binary of an internal URL: size first (the binary's ``length``), then the
-  SHA-256 of the stored bytes, streamed (``Binaries.digest``); a file never equals an external URL
+  SHA-256 from c8ydm's upload marker (``uploads.py``) or else of the stored bytes, streamed
+  (``Binaries.digest``); a file never equals an external URL
   (c8ydm does not fetch third-party servers to compare);
 - a URL with the stored URL, literally;
 - every field the user gave (description, device type, the kind's extra fields) with the stored one.
@@ -25,6 +26,7 @@ from c8ydm.api.errors import ConflictError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.repository.download import sha256_of
 from c8ydm.procedures.repository.kinds import RepoKind
+from c8ydm.procedures.repository.uploads import marker_of
 
 
 def stored_file_matches(client: Client, url: str | None, path: Path) -> bool:
@@ -39,6 +41,9 @@ def stored_file_matches(client: Client, url: str | None, path: Path) -> bool:
     stored = client.binaries.get(binary_id)
     if stored.length is not None and stored.length != size:
         return False
+    marked = marker_of(stored).get("sha256")  # c8ydm's upload marker: no download needed (uploads.py)
+    if isinstance(marked, str) and stored.length == size:
+        return marked == sha256_of(path)
     stored_size, digest = client.binaries.digest(binary_id)
     return stored_size == size and digest == sha256_of(path)
 

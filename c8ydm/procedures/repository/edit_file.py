@@ -2,7 +2,7 @@
 
 A new file or URL is put in place in this order, so that the entry never points at nothing:
 
-1. a file: the c8y_Global check (§2.1) and the upload (§1.11, reconciled as in ``steps``);
+1. a file: the c8y_Global check (§2.1) and the upload (§1.11, marked and reconciled: ``uploads``);
 2. ``PUT /inventory/managedObjects/<entryId>`` with the whole entry, the new ``url`` and the other
    changes (§5.2);
 3. a file: link the new binary to the entry (§5.1 step 4);
@@ -25,7 +25,8 @@ from c8ydm.api.conventions import binary_id_from_url, mo_id_from_url
 from c8ydm.api.errors import C8yError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.procedures.repository.kinds import RepoKind
-from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary, upload
+from c8ydm.procedures.repository.steps import GlobalFlags, Undo, byte_progress, link_binary
+from c8ydm.procedures.repository.uploads import LocalFile, upload_once, upload_target
 
 Report = Callable[[str], None]
 
@@ -64,7 +65,12 @@ def replace_file(
     is_changed = False
     try:
         new_url = url or ""
-        binary = upload(client, file, extra, on_bytes) if file is not None else None
+        binary = None
+        if file is not None:  # marked and reconciled like every upload (uploads.py)
+            target = upload_target(kind.entry_type, str(entry.name), None, None)
+            binary = upload_once(
+                client, LocalFile.read(file), target, extra, byte_progress(on_bytes), on_undo
+            )
         if binary is not None:
             undo.binary_id = binary.id
             new_url = client.binaries.url_of(binary)

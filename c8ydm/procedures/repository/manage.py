@@ -14,7 +14,7 @@ from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import ConflictError, InputError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.procedures.inputs import check_upload_file, reject_blanks
+from c8ydm.procedures.inputs import check_repository_url, check_upload_file, reject_blanks
 from c8ydm.procedures.repository.checks import check_entry_lengths, check_fields
 from c8ydm.procedures.repository.edit_file import replace_file, whole_entry
 from c8ydm.procedures.repository.kinds import RepoKind
@@ -155,6 +155,8 @@ class EditRequest:
             raise InputError("give --file PATH or --url URL, not both")
         if self.file is not None:
             check_upload_file(self.file)
+        if self.url is not None:
+            check_repository_url(self.url)
 
     def changes(self) -> list[dict[str, Any]]:
         """One fragment per changed field, in the details page's order."""

@@ -18,10 +18,10 @@ from c8ydm.api.errors import ConflictError, InputError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.inputs import reject_blank, reject_blanks
+from c8ydm.procedures.reconcile import create_once
 from c8ydm.procedures.repository.kinds import PROFILE
 from c8ydm.procedures.repository.lookup import find_entry, list_query, resolve_entry
 from c8ydm.procedures.repository.profiles.content import content_of, is_empty
-from c8ydm.procedures.repository.steps import reconciled
 
 # Read-only or server-kept keys of a managed object as read: a duplicate is posted without them
 # (§9.1: "a deep copy without id"; the rest are what the spec marks read-only, or references).
@@ -97,9 +97,11 @@ def create_profile(client: Client, request: CreateRequest) -> CreateResult:
             f"device profile {name!r} already exists (id {existing.id}, device type {current or 'any'})",
             hint="use --if-exists skip to keep it, or change it with: c8ydm profile edit",
         )
-    created = reconciled(
+    created = create_once(
+        client,
         lambda: client.inventory.create(create_body(name, request.device_type)),
         lambda: find_entry(client, PROFILE, name),
+        what=f"device profile {name!r}",
     )
     return CreateResult("created", created)
 
@@ -122,8 +124,11 @@ def copy_profile(client: Client, value: str, new_name: str | None = None) -> Man
     taken = find_entry(client, PROFILE, name)
     if taken is not None:
         raise ConflictError(f"device profile {name!r} already exists (id {taken.id})")
-    return reconciled(
-        lambda: client.inventory.create(copy_body(source, name)), lambda: find_entry(client, PROFILE, name)
+    return create_once(
+        client,
+        lambda: client.inventory.create(copy_body(source, name)),
+        lambda: find_entry(client, PROFILE, name),
+        what=f"device profile {name!r}",
     )
 
 
