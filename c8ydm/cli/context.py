@@ -186,10 +186,14 @@ class App:
             token=connection.token,
             tenant=connection.tenant,
         )
+        from c8ydm.cli.lookups import DiskCache, lookups_path
+
+        identity = f"{connection.url}|{connection.tenant}|{connection.user}"
         return Client(
             connection.url,
             auth,
             tenant=connection.tenant,
+            cache=DiskCache(lookups_path(identity)),
             **self.client_options(insecure=connection.insecure),
         )
 
