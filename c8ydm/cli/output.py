@@ -13,7 +13,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -45,6 +45,28 @@ def to_plain(item: Any) -> Any:
     if isinstance(item, (list, tuple)):
         return [to_plain(v) for v in item]
     return item
+
+
+def json_line(item: Any) -> str:
+    """One jsonl line. A plain dict (e.g. an object exactly as the tenant sent it) is written as it
+    is, without the copy of ``to_plain``; anything json cannot write as is goes through ``to_plain``."""
+    if type(item) is dict:
+        try:
+            return json.dumps(item, ensure_ascii=False) + "\n"
+        except (TypeError, ValueError):  # models, dataclasses, datetimes inside: convert first
+            pass
+    return json.dumps(to_plain(item), ensure_ascii=False) + "\n"
+
+
+def json_text(data: Any) -> str:
+    """The json document: plain data (dicts and lists as the tenant sent them) written as it is,
+    anything else through ``to_plain``."""
+    if type(data) in (dict, list):
+        try:
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        except (TypeError, ValueError):  # models, dataclasses, datetimes inside: convert first
+            pass
+    return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
 
 
 def _lookup(row: Mapping[str, Any], key: str) -> Any:
@@ -155,16 +177,16 @@ class Output:
         """Print ``data`` (one object, a list, or an iterator of objects) in the chosen format."""
         if self.format == "jsonl":
             items = [data] if isinstance(data, Mapping) or hasattr(data, "model_dump") else data
-            for item in items:
-                self.stdout.write(json.dumps(to_plain(item), ensure_ascii=False) + "\n")
-                self.stdout.flush()
+            self._lines(items)
             return
         if isinstance(data, Iterator):
             data = list(data)
-        plain = to_plain(data)
         if self.format == "json":
-            self.stdout.write(json.dumps(plain, indent=2, ensure_ascii=False) + "\n")
-        elif self.format == "csv":
+            self.stdout.write(json_text(data) + "\n")
+            self.stdout.flush()
+            return
+        plain = to_plain(data)
+        if self.format == "csv":
             self._csv(plain if isinstance(plain, list) else [plain], columns)
         elif isinstance(plain, Mapping):  # one object: a row per field
             fields = [
@@ -174,6 +196,13 @@ class Output:
         else:
             self._table(plain, columns)
         self.stdout.flush()
+
+    def _lines(self, items: Iterable[Any]) -> None:
+        """jsonl: one object per line, each written (and flushed) as soon as it is produced."""
+        write, flush = self.stdout.write, self.stdout.flush
+        for item in items:
+            write(json_line(item))
+            flush()
 
     def _csv(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> None:
         cols = _columns(rows, columns)

@@ -47,9 +47,11 @@ def list_devices(
       c8ydm device list --query "type eq 'c8y_Gateway'" -o json
     """
     from c8ydm.cli.views.device import devices_view
-    from c8ydm.procedures.device.info import list_devices as list_
+    from c8ydm.procedures.device.info import list_device_documents
 
-    found = list_(app.client(), device_type=device_type, name=name, query=query, group=group_name)
+    found = list_device_documents(
+        app.client(), device_type=device_type, name=name, query=query, group=group_name
+    )
     app.show(devices_view(found))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
@@ -24,8 +24,8 @@ OPERATION_COLUMNS = [
 CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "description")]
 
 
-def devices_view(devices: Iterable[ManagedObject]) -> View:
-    """Devices, streamed (jsonl prints each as it arrives)."""
+def devices_view(devices: Iterable[ManagedObject] | Iterable[Mapping[str, Any]]) -> View:
+    """Devices, streamed (jsonl prints each as it arrives); as models, or as the tenant's JSON objects."""
     return View(devices, columns=DEVICE_COLUMNS)
 
 

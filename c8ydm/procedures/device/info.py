@@ -59,6 +59,36 @@ def list_devices(
     GET /inventory/managedObjects?query=$filter=((has(c8y_IsDevice)) and …) $orderby=name asc
     GET /inventory/managedObjects?q=<the user's query>   (q= keeps to devices, §1.6)
     """
+    listing = _listing(client, device_type=device_type, name=name, query=query, group=group)
+    return client.inventory.list(query=listing.query, q=listing.q, limit=limit)
+
+
+def list_device_documents(
+    client: Client,
+    *,
+    device_type: str | None = None,
+    name: str | None = None,
+    query: str | None = None,
+    group: str | None = None,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The devices of ``list_devices``, each the JSON object exactly as the tenant sent it: nothing
+    is validated or re-serialised, so a listing of 100,000 devices passes straight to the output."""
+    listing = _listing(client, device_type=device_type, name=name, query=query, group=group)
+    return client.inventory.documents(query=listing.query, q=listing.q, limit=limit)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """One of the two ways to list devices: a built ``query=``, or the user's text as ``q=``."""
+
+    query: str | None = None
+    q: str | None = None
+
+
+def _listing(
+    client: Client, *, device_type: str | None, name: str | None, query: str | None, group: str | None
+) -> _Listing:
     if group is not None:
         if query is not None:
             raise InputError("--query cannot be combined with --group")
@@ -66,7 +96,7 @@ def list_devices(
         dynamic = found.fragment("c8y_DeviceQueryString")
         if dynamic is None:  # a static group: its assigned devices (§1.6.1 bygroupid)
             assert found.id is not None
-            return _built(client, device_type, name, group_id=found.id, limit=limit)
+            return _Listing(query=_built(device_type, name, group_id=found.id))
         query = str(dynamic)  # a dynamic group's members are the devices its query matches
     if query is not None:
         if device_type is not None or name is not None:
@@ -75,13 +105,11 @@ def list_devices(
                 hint="c8ydm never edits a query's text: put the type and name into the query",
             )
         # The user's text is sent unchanged: c8ydm builds no part of it (§14(c) covers built queries).
-        return client.inventory.list(q=query, limit=limit)
-    return _built(client, device_type, name, group_id=None, limit=limit)
+        return _Listing(q=query)
+    return _Listing(query=_built(device_type, name, group_id=None))
 
 
-def _built(
-    client: Client, device_type: str | None, name: str | None, *, group_id: str | None, limit: int | None
-) -> Iterator[ManagedObject]:
+def _built(device_type: str | None, name: str | None, *, group_id: str | None) -> str:
     clauses = [Q.has("c8y_IsDevice")]
     if device_type is not None:
         clauses.append(Q.eq("type", device_type))
@@ -89,8 +117,7 @@ def _built(
         clauses.append(Q.eq("name", name))
     if group_id is not None:
         clauses.append(Q.bygroupid(group_id))
-    query = build(filter=Q.and_(*clauses), orderby=[("name", "asc")])
-    return client.inventory.list(query=query, limit=limit)
+    return build(filter=Q.and_(*clauses), orderby=[("name", "asc")])
 
 
 def _reduced(item: dict[str, Any]) -> dict[str, Any]:
