@@ -68,7 +68,7 @@ TypeTarget = Annotated[
 ]
 
 
-def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
+def _follow(app: App, client: Client, bulk_id: str, first: BulkOperation | None = None) -> BulkOperation:
     """Wait for the bulk operation with one stderr line per change of progress (exit 11, 12, 14)."""
     from c8ydm.procedures.bulk.status import progress_line, wait_for_bulk
 
@@ -81,7 +81,7 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
             app.message(f"bulk operation {bulk_id}: {line}")
 
     try:
-        return wait_for_bulk(client, bulk_id, policy=poll_policy(app), on_progress=report)
+        return wait_for_bulk(client, bulk_id, policy=poll_policy(app), on_progress=report, first=first)
     except KeyboardInterrupt:  # cli-surface.md, exit 130: "work already sent is reported"
         app.message(f"Stopped waiting; nothing was cancelled. Follow with: c8ydm bulk show {bulk_id} --wait")
         raise
@@ -144,7 +144,7 @@ def create(
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
     if wait:
         app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
-        created = _follow(app, client, str(created.id))
+        created = _follow(app, client, str(created.id), first=created)
     app.show(bulk_view(created))
 
 
