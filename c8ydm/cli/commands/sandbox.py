@@ -15,6 +15,9 @@ from c8ydm.sandbox import control
 
 SESSION_NAME = "sandbox"
 COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir"]  # the password only in json
+# `start` waits this long for the devices to be seeded (they are, within it, up to tens of thousands);
+# a larger fleet goes on seeding in the background while the sandbox already answers.
+SEED_WAIT_SECONDS = 1.5
 DataDir = Annotated[
     Path | None,
     typer.Option(
@@ -50,9 +53,19 @@ def _record(state: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         **{key: state.get(key) for key in keys},
+        "seeded": state.get("seeded"),  # devices seeded so far (the fleet is seeded in the background)
         "running": state["running"],
         "data_dir": state["data_dir"],
     }
+
+
+def _seeding_note(app: App, state: dict[str, Any]) -> None:
+    seeded, devices = state.get("seeded"), state.get("devices")
+    if state.get("running") and isinstance(seeded, int) and isinstance(devices, int) and seeded < devices:
+        app.message(
+            f"Seeding devices in the background: {seeded:,} of {devices:,} so far "
+            "(c8ydm sandbox status shows the progress)."
+        )
 
 
 def _save_session(state: dict[str, Any]) -> None:
@@ -139,7 +152,7 @@ def start(
             app.message(f"Session {SESSION_NAME!r} selected. Stop with Ctrl-C.")
             control.serve(config)
             return
-        state = control.start(data_dir, port=port, faults=fault or [], **options)
+        state = control.start(data_dir, port=port, faults=fault or [], seed_wait=SEED_WAIT_SECONDS, **options)
     except ValueError as error:
         raise InputError(str(error), hint="A fault rule reads PATTERN:KIND[:RATE[:SECONDS]].") from None
     except control.SandboxError as error:
@@ -148,6 +161,7 @@ def start(
     app.message(
         f"Sandbox running at {state['url']} (tenant {state['tenant']}); session {SESSION_NAME!r} selected."
     )
+    _seeding_note(app, state)
     app.render(_record(state), columns=COLUMNS)
 
 
@@ -158,7 +172,9 @@ def status(app: App, data_dir: DataDir = None) -> None:
     Example:
       c8ydm sandbox status -o json
     """
-    app.render(_record(control.status(data_dir)), columns=COLUMNS)
+    state = control.status(data_dir)
+    _seeding_note(app, state)
+    app.render(_record(state), columns=COLUMNS)
 
 
 @command(group, "stop")
