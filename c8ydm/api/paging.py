@@ -7,13 +7,14 @@ answer's ``totalPages`` announced (so a full last page costs no extra, empty req
 ``withTotalPages=true`` still gives ``totalPages: null`` the user is restricted by inventory roles:
 pages may be short while more data exists, so ``next`` is followed until an empty page (§14(l)).
 
-While the caller works through one page, the next one is already being fetched (one worker thread,
-one request ahead, only when that page is known to be needed), so writing out a long listing and
-the tenant's work on the following page overlap.
+While the caller works through one page, the next ones are already being fetched (one worker
+thread; two pages ahead while the pages are known from the totals, else one; only pages known to
+be needed), so writing out a long listing and the tenant's work on the following pages overlap.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -27,10 +28,13 @@ from c8ydm.api.models.base import PageStatistics
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    import httpx
+
     from c8ydm.api.client import Client
 
 MAX_PAGE_SIZE = 2000  # §1.5: larger values are trimmed by the server
 DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # §14(e): bulk reads use the largest page
+LOOKAHEAD_PAGES = 2  # pages requested ahead of the caller while the pages are known (memory: 3 pages)
 
 M = TypeVar("M", bound=BaseModel)
 Page = dict[str, Any]
@@ -74,16 +78,30 @@ class _Walk:
             return following
         if count < self.size or (self.last_page is not None and current >= self.last_page):
             return None
+        if self.last_page is not None:
+            return current + 1  # the pages are known: 1..totalPages
         return following or current + 1
+
+    def planned(self, following: int) -> list[int]:
+        """The pages to have requested now that ``following`` is due: it, and while the pages are
+        known (totals, no restricted user), the one after it too, so that one is requested the
+        moment the other has arrived (no gap while the caller parses); never beyond the last
+        page or ``max_items``."""
+        if self.restricted or self.last_page is None:
+            return [following]
+        last = min(self.last_page, following + LOOKAHEAD_PAGES - 1)
+        if self.max_items is not None:
+            last = min(last, following + math.ceil((self.max_items - self.seen) / self.size) - 1)
+        return list(range(following, max(following, last) + 1))
 
 
 class _Prefetch:
-    """At most one page fetched ahead on one worker thread, created only when a second page is due."""
+    """Pages fetched ahead, in order, on one worker thread created only when a second page is due."""
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
 
-    def submit(self, fetch: Callable[[], Page]) -> Future[Page]:
+    def submit(self, fetch: Callable[[], httpx.Response]) -> Future[httpx.Response]:
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -106,24 +124,32 @@ def iter_pages(
     page_size: int = DEFAULT_PAGE_SIZE,
     max_items: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Each non-empty page's items under ``key``, the next page fetched while this one is consumed;
+    """Each non-empty page's items under ``key``, the next pages fetched while this one is consumed;
     no page is requested once ``max_items`` items were delivered.
 
     GET ``path`` with ``pageSize``/``currentPage`` (``withTotalPages=true`` on the first request).
     """
+    from c8ydm.api.client import decode_json  # the client imports the resources, which import paging
+
     size = max(1, min(page_size, MAX_PAGE_SIZE))
     base = {**(params or {}), "pageSize": size}
     number = int(base.pop("currentPage", 1))
     first_query = {**base, "currentPage": number}
     first_query.setdefault("withTotalPages", True)
 
-    def fetch(query: Mapping[str, Any]) -> Page:
-        return client.get_json(path, params=query) or {}
+    def fetch(query: Mapping[str, Any]) -> httpx.Response:
+        # The worker only sends and receives: the caller decodes, so the next request leaves the
+        # moment this answer has arrived.
+        return client.request("GET", path, params=query)
+
+    def decoded(response: httpx.Response) -> Page:
+        return decode_json(response) or {}
 
     walk = _Walk(size, max_items)
-    page = fetch(first_query)
+    page = decoded(fetch(first_query))
     walk.begin(page, asked_totals=first_query.get("withTotalPages") is True)
     prefetch = _Prefetch()
+    ahead: dict[int, Future[httpx.Response]] = {}
     try:
         while True:
             items = page.get(key) or []
@@ -133,10 +159,11 @@ def iter_pages(
             if following is None:
                 yield items
                 return
-            query = {**base, "currentPage": following}
-            ahead = prefetch.submit(partial(fetch, query))
+            for planned in walk.planned(following):
+                if planned not in ahead:
+                    ahead[planned] = prefetch.submit(partial(fetch, {**base, "currentPage": planned}))
             yield items
-            page, number = ahead.result(), following
+            page, number = decoded(ahead.pop(following).result()), following
     finally:
         prefetch.close()
 

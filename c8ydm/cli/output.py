@@ -20,6 +20,7 @@ from typing import Any, TextIO
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -52,10 +53,10 @@ def json_line(item: Any) -> str:
     is, without the copy of ``to_plain``; anything json cannot write as is goes through ``to_plain``."""
     if type(item) is dict:
         try:
-            return json.dumps(item, ensure_ascii=False) + "\n"
+            return _ENCODE(item) + "\n"
         except (TypeError, ValueError):  # models, dataclasses, datetimes inside: convert first
             pass
-    return json.dumps(to_plain(item), ensure_ascii=False) + "\n"
+    return _ENCODE(to_plain(item)) + "\n"
 
 
 def json_text(data: Any) -> str:
