@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -20,6 +21,7 @@ from typing import Any, TextIO
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
+JSONL_FLUSH_SECONDS = 0.1  # jsonl lines reach a pipe at least this often while they are produced
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
 
@@ -199,11 +201,18 @@ class Output:
         self.stdout.flush()
 
     def _lines(self, items: Iterable[Any]) -> None:
-        """jsonl: one object per line, each written (and flushed) as soon as it is produced."""
+        """jsonl: one object per line, each written as soon as it is produced; flushed when
+        ``JSONL_FLUSH_SECONDS`` have passed since the last flush, and at the end (a flush per line
+        would cost a system call per device of a long listing)."""
         write, flush = self.stdout.write, self.stdout.flush
+        flushed = time.monotonic()
         for item in items:
             write(json_line(item))
-            flush()
+            now = time.monotonic()
+            if now - flushed >= JSONL_FLUSH_SECONDS:
+                flush()
+                flushed = now
+        flush()
 
     def _csv(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> None:
         cols = _columns(rows, columns)

@@ -189,8 +189,7 @@ def start(
             )
         time.sleep(POLL_INTERVAL_SECONDS)
     state = write_state(resolved, process.pid)
-    seeded = wait_for_seed(url, process.pid, seed_wait)
-    return {**state, "running": True, "seeded": seeded}
+    return {**state, "running": True, "seeded": wait_for_seed(url, process.pid, seed_wait)}
 
 
 def wait_for_seed(url: str, pid: int, seconds: float | None) -> int:
@@ -219,7 +218,7 @@ def status(data_dir: Path | str | None = None) -> dict[str, Any]:
     state = read_state(directory) or {"data_dir": str(directory)}
     pid = int(state.get("pid") or 0)
     answer = probe(str(state["url"]), pid) if pid > 0 and pid_alive(pid) and state.get("url") else None
-    seeded = {"seeded": answer[0]} if answer is not None else {}
+    seeded = {"seeded": answer[0]} if answer is not None and answer[0] >= 0 else {}
     return {**state, "running": answer is not None, **seeded}
 
 

@@ -61,7 +61,8 @@ def status_url(options: SandboxOptions) -> str:
 
 def probe(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> tuple[int, int] | None:
     """(devices seeded, devices) if `GET <url>/tenant/loginOptions` answers 200 (from the process
-    `pid`, if given), else None. The seed's progress comes in a private header of that answer."""
+    `pid`, if given), else None. The seed's progress comes in a private header of that answer; a
+    sandbox too old to send it reports (-1, -1): seeded, as it was before it answered."""
     import urllib.request  # only when probing: keeps `import control` cheap for the CLI
 
     try:
@@ -69,8 +70,8 @@ def probe(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECON
             ours = pid is None or response.headers.get(PID_HEADER) == str(pid)
             if int(response.status) != 200 or not ours:
                 return None
-            seeded, _, devices = str(response.headers.get(SEED_HEADER) or "0/0").partition("/")
-            return int(seeded), int(devices or 0)
+            seeded, _, devices = str(response.headers.get(SEED_HEADER) or "-1/-1").partition("/")
+            return int(seeded), int(devices or -1)
     except (OSError, ValueError):  # URLError is an OSError
         return None
 
