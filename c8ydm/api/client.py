@@ -190,6 +190,10 @@ class Client(Resources):
         try:
             if response.is_error or not stream:
                 response.read()
+                # httpx's response and its stream refer to each other, so a read response would be
+                # freed (body and all: megabytes per page of a long listing) only by the cyclic
+                # garbage collector, whenever it runs. The body is read: its stream is not needed.
+                response.stream = httpx.ByteStream(response.content)
         except httpx.TransportError as exc:  # the body broke off while being read
             response.close()
             raise transport_error(exc, self.host) from None

@@ -66,6 +66,7 @@ __all__ = [
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
 POLL_INTERVAL_SECONDS = 0.05
+SEED_WAIT_FLOOR_SECONDS = 0.25  # start(seed_wait=...) waits at least this long for the seed
 
 
 class SandboxError(RuntimeError):
@@ -157,11 +158,14 @@ def start(
     with `seeded`, the number of devices seeded so far.
 
     The server answers at once and seeds its devices in the background. `seed_wait` None waits until
-    every device is seeded (while the seed makes progress); a number waits at most that many seconds
-    (then `seeded` may be less than `devices`: `status` shows how far it got).
+    every device is seeded (while the seed makes progress); a number returns at most that many
+    seconds after this call began, though never sooner than SEED_WAIT_FLOOR_SECONDS after the server
+    answered (a small fleet is seeded by then), and `seeded` may then be less than `devices`:
+    `status` shows how far it got.
     `options` are SandboxOptions fields: devices, seed, op_delay_seconds, failure_rate, silent_rate.
     If this data dir's sandbox is already running, its state is returned unchanged.
     """
+    began = time.monotonic()
     current = status(data_dir)
     if current["running"]:
         return current
@@ -189,6 +193,8 @@ def start(
             )
         time.sleep(POLL_INTERVAL_SECONDS)
     state = write_state(resolved, process.pid)
+    if seed_wait is not None:
+        seed_wait = max(SEED_WAIT_FLOOR_SECONDS, began + seed_wait - time.monotonic())
     return {**state, "running": True, "seeded": wait_for_seed(url, process.pid, seed_wait)}
 
 

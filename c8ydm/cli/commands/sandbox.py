@@ -15,8 +15,8 @@ from c8ydm.sandbox import control
 
 SESSION_NAME = "sandbox"
 COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir"]  # the password only in json
-# `start` waits this long for the devices to be seeded (they are, within it, up to tens of thousands);
-# a larger fleet goes on seeding in the background while the sandbox already answers.
+# `start` returns at most this long after it began (see control.start) if the devices are still being
+# seeded then: up to some thousands are there by then; a larger fleet goes on seeding in the background.
 SEED_WAIT_SECONDS = 1.5
 DataDir = Annotated[
     Path | None,
