@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from c8ydm.api.errors import NoSessionError, NotFoundError
+from c8ydm.api.conventions import check_credential
+from c8ydm.api.errors import InputError, NoSessionError, NotFoundError
 
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
@@ -66,12 +67,51 @@ def sessions_path(environ: Mapping[str, str] = os.environ) -> Path:
     return config_dir(environ) / "sessions.json"
 
 
+class SessionsFileError(InputError):
+    """The sessions file cannot be read or has the wrong shape (exit 2, "bad input file"). It is never
+    overwritten then: a write would silently drop every session it holds."""
+
+    kind = "sessions_file"
+
+
+def _unreadable(path: Path, why: str) -> SessionsFileError:
+    return SessionsFileError(
+        f"the sessions file {path} is unreadable: {why}",
+        hint="fix or move it away (nothing was changed); C8YDM_CONFIG_DIR selects another directory",
+    )
+
+
 def _read() -> dict[str, Any]:
+    """The sessions file as ``{"current": str | None, "sessions": {name: {field: value}}}``."""
+    path = sessions_path()
     try:
-        data = json.loads(sessions_path().read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {"current": None, "sessions": {}}
-    return data if isinstance(data, dict) else {"current": None, "sessions": {}}
+    except OSError as error:  # a directory in the way, the config dir being a file, permissions
+        raise _unreadable(path, error.strerror or type(error).__name__) from None
+    except ValueError:  # not JSON, or not UTF-8
+        raise _unreadable(path, "it is not valid JSON") from None
+    _check_shape(path, data)
+    return dict(data)
+
+
+def _check_shape(path: Path, data: Any) -> None:
+    if not isinstance(data, dict):
+        raise _unreadable(path, "expected a JSON object")
+    if not isinstance(data.get("current"), str | None):
+        raise _unreadable(path, '"current" is not a session name')
+    sessions = data.setdefault("sessions", {})
+    if not isinstance(sessions, dict):
+        raise _unreadable(path, '"sessions" is not an object')
+    for name, fields in sessions.items():
+        if not isinstance(fields, dict) or not isinstance(fields.get("url"), str):
+            raise _unreadable(path, f"session {name!r} is not an object with a url")
+        wrong = [
+            key for key, kind in _FIELD_TYPES.items() if key in fields and not isinstance(fields[key], kind)
+        ]
+        if wrong:
+            raise _unreadable(path, f"session {name!r} has a field of the wrong type: {wrong[0]}")
 
 
 def _write(data: dict[str, Any]) -> None:
@@ -89,12 +129,23 @@ def _write(data: dict[str, Any]) -> None:
         raise
 
 
+_FIELD_TYPES: dict[str, Any] = {
+    "url": str,
+    "tenant": str | None,
+    "user": str | None,
+    "auth": str | None,
+    "insecure": bool | None,
+    "kind": str | None,
+    "sandbox_data_dir": str | None,
+}
+
+
 def list_sessions() -> list[Session]:
     """All saved sessions, by name."""
     saved = _read().get("sessions", {})
     known = set(Session.__dataclass_fields__) - {"name"}
     return [
-        Session(name=name, **{k: v for k, v in fields.items() if k in known})
+        Session(name=name, **{k: v for k, v in fields.items() if k in known and v is not None})
         for name, fields in sorted(saved.items())
     ]
 
@@ -102,7 +153,7 @@ def list_sessions() -> list[Session]:
 def session_names() -> list[str]:
     try:
         return sorted(_read().get("sessions", {}))
-    except (OSError, ValueError):
+    except InputError:  # completion stays quiet; commands report the file
         return []
 
 
@@ -154,6 +205,8 @@ def _from_environment(environ: Mapping[str, str]) -> Connection | None:
         return None
     token, password = environ.get("C8Y_TOKEN") or None, environ.get("C8Y_PASSWORD") or None
     user = environ.get("C8Y_USER") or environ.get("C8Y_USERNAME") or None
+    for variable, value in (("C8Y_TOKEN", token), ("C8Y_PASSWORD", password), ("C8Y_USER", user)):
+        check_credential(value, variable)
     if not token and not (password and user):
         raise NoSessionError(
             "C8Y_HOST is set, but the connection has no credentials.",

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from c8ydm.api.conventions import check_credential
 from c8ydm.api.errors import AuthenticationError, InputError
 from c8ydm.api.http_errors import error_from_response
 from c8ydm.api.models.tenant import LoginOption, LoginOptionType
@@ -21,6 +22,13 @@ from c8ydm.api.models.tenant import LoginOption, LoginOptionType
 TOKEN_PATH = "/tenant/oauth/token"  # ★ the Go CLI's endpoint, answering {"access_token": ...}
 COOKIE_LOGIN_PATH = "/tenant/oauth"  # the SDK's endpoint, answering with an "authorization" cookie
 LOGIN_TYPE_BEARER = "BEARER"  # a token given by the user, not a login option
+
+
+def check_token(token: str) -> None:
+    """``check_credential`` for a token, which also must be ASCII (it travels as a header value)."""
+    check_credential(token, "token")
+    if not token.isascii():
+        raise InputError("the token contains a non-ASCII character; it was not used")
 
 
 def basic_header(user: str, password: str, tenant: str | None = None) -> str:
@@ -46,6 +54,8 @@ class BasicAuth(httpx.Auth):
     """HTTP Basic; ``tenant`` may be set later, switching from the bare to the prefixed form."""
 
     def __init__(self, user: str, password: str, *, tenant: str | None = None) -> None:
+        check_credential(user, "user name")
+        check_credential(password, "password")
         self.user = user
         self._password = password
         self.tenant = tenant
@@ -63,6 +73,7 @@ class BearerAuth(httpx.Auth):
     """A token given by the user: sent as is; a 401 is final."""
 
     def __init__(self, token: str) -> None:
+        check_token(token)
         self._token = token
 
     @property
@@ -86,6 +97,8 @@ class OAIAuth(httpx.Auth):
     def __init__(
         self, user: str, password: str, *, tenant: str | None = None, tfa_code: str | None = None
     ) -> None:
+        check_credential(user, "user name")
+        check_credential(password, "password")
         self.user = user
         self._password = password
         self._tenant = tenant

@@ -48,7 +48,8 @@ class Client(Resources):
     """A connection to one tenant. Paths are relative to the tenant (``/inventory/...``).
 
     Resources: ``inventory``, ``binaries``, ``operations``, ``bulk_operations``, ``events``, ``users``,
-    ``tenant``, ``identity``, ``options``, ``advanced_software`` (see ``Resources``).
+    ``tenant``, ``identity``, ``options``, ``advanced_software``, ``certificates``, ``registration``
+    (see ``Resources``).
     """
 
     def __init__(
@@ -164,7 +165,8 @@ class Client(Resources):
             except httpx.TransportError as exc:
                 error = transport_error(exc, self.host)
                 self._log(request, None, error.message)
-                delay = self.retry.next_delay(attempt, waited=waited) if retryable else None
+                is_local = isinstance(exc, httpx.LocalProtocolError)  # nothing was sent: retry is futile
+                delay = self.retry.next_delay(attempt, waited=waited) if retryable and not is_local else None
                 if delay is None:
                     raise error from None
             else:

@@ -6,21 +6,67 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
+from c8ydm.api.errors import InputError
+
 # §1.9: "all time" starts here; the UI writes it exactly like this.
 EPOCH_TIMESTAMP = "1970-01-01T00:00:00.000Z"
 
 _BINARY_ID = re.compile(r"/inventory/binaries/(\d+)")
 _MANAGED_OBJECT_ID = re.compile(r"/inventory/managedObjects/(\d+)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_URL_HINT = "give the tenant's address, e.g. https://t12345.eu-latest.cumulocity.com"
 
 
 def normalize_base_url(url: str) -> str:
-    """The tenant base URL: ``https://`` added when no scheme is given, trailing ``/`` removed (§1.1)."""
-    url = url.strip()
-    if not url:
-        raise ValueError("empty tenant URL")
-    if "://" not in url:
-        url = "https://" + url
-    return url.rstrip("/")
+    """The tenant base URL: ``https://`` added when no scheme is given, trailing ``/`` removed (§1.1).
+
+    InputError (exit 2) for anything that is not an http(s) URL with a host: an empty or blank text,
+    control characters, an unparsable port or bracket, another scheme, or user information
+    (``https://user:secret@host``: credentials never travel in URLs, and the URL is shown masked).
+    """
+    import httpx  # here: the other helpers of this module stay importable without it
+
+    text = url.strip()
+    if not text:
+        raise InputError("the tenant URL is empty", hint="give it as https://<tenant-domain>")
+    if "://" not in text:
+        text = "https://" + text
+    shown = _masked_url(text)
+    if _CONTROL.search(text):
+        raise InputError(f"the tenant URL {shown!r} contains a control character")
+    try:
+        parsed = httpx.URL(text)
+        port = parsed.port
+    except (httpx.InvalidURL, ValueError):
+        raise InputError(f"not a valid tenant URL: {shown!r}", hint=_URL_HINT) from None
+    if parsed.userinfo:
+        raise InputError(
+            f"the tenant URL {shown!r} contains a user name or password",
+            hint="give the user with --user and the password on stdin (--password-stdin), never in a URL",
+        )
+    if parsed.scheme not in ("http", "https") or not parsed.host or " " in text:
+        raise InputError(f"not a valid tenant URL: {shown!r}", hint=_URL_HINT)
+    if port is not None and not 0 < port < 65536:
+        raise InputError(f"the port of the tenant URL {shown!r} is out of range (1-65535)")
+    return text.rstrip("/")
+
+
+def check_credential(value: str | None, what: str) -> None:
+    """InputError (exit 2) when a user name, password or token holds a control character (a line
+    break pasted along, say). The value itself is never echoed; such a credential is never sent, so
+    nothing is retried and no header error can quote it."""
+    if value is not None and _CONTROL.search(value):
+        raise InputError(
+            f"the {what} contains a control character (a line break?); it was not used",
+            hint="remove the line break or other invisible character and try again",
+        )
+
+
+def _masked_url(text: str) -> str:
+    """The URL with everything between the scheme and the last ``@`` replaced by ``***`` (a password
+    may hide there, even one holding ``/`` that makes the URL unparsable)."""
+    scheme, _, rest = text.partition("://")
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}" if "@" in rest else text
 
 
 def binary_id_from_url(url: str | None) -> str | None:

@@ -59,6 +59,7 @@ class APIError(C8yError):
         error: str | None = None,
         info: str | None = None,
         hint: str | None = None,
+        retry_after: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.status_code = status_code
@@ -66,6 +67,7 @@ class APIError(C8yError):
         self.path = path
         self.error = error  # Cumulocity's "<resource>/<name>", e.g. "inventory/notFound"
         self.info = info
+        self.retry_after = retry_after  # the answer's Retry-After header, for reconciled creates
 
 
 class BadRequestError(APIError):

@@ -83,11 +83,22 @@ def error_from_response(response: httpx.Response, *, method: str, path: str) -> 
         hint = "the tenant or a proxy in front of it is unavailable; retry later"
     error = body.get("error") if isinstance(body.get("error"), str) else None
     info = body.get("info") if isinstance(body.get("info"), str) else None
-    return cls(text, status_code=status, method=method, path=path, error=error, info=info, hint=hint)
+    retry_after = response.headers.get("Retry-After")
+    return cls(
+        text, status_code=status, method=method, path=path, error=error, info=info, hint=hint,
+        retry_after=retry_after,
+    )  # fmt: skip
 
 
 def transport_error(exc: httpx.TransportError, host: str) -> TransportError:
     """A one-line TransportError naming the host, for a failure before any HTTP answer."""
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Raised while writing the request (e.g. a header value httpx refuses): its text may quote
+        # the header, which can be the Authorization header, so it is never shown.
+        return TransportError(
+            f"c8ydm could not send a request to {host}: a header or the URL is malformed",
+            hint="check C8Y_* values and the session for line breaks or other invisible characters",
+        )
     reason = _one_line(str(exc) or type(exc).__name__)
     lowered = reason.lower()
     if isinstance(exc, httpx.ConnectTimeout):

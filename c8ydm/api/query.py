@@ -182,6 +182,15 @@ class Q:
         return _Text("bygroupid(" + ",".join(_safe_id(value) for value in ids) + ")")
 
     @staticmethod
+    def verbatim(filter_text: str) -> Expr:
+        """A filter c8ydm sends unchanged anyway (a user's ``--query``, a dynamic group's query), so
+        that it can be combined with built clauses; never for values c8ydm puts into a query."""
+        text = filter_text.strip()
+        if not text:
+            raise QueryError("empty filter")
+        return _Text(text)
+
+    @staticmethod
     def not_(operand: Expr) -> Expr:
         """``not(operand)``."""
         return _Not(operand)
@@ -227,6 +236,16 @@ def render_orderby(orderby: OrderBy) -> str:
     if not parts:
         raise QueryError("empty sort order")
     return ",".join(parts)
+
+
+def filter_text(query: str) -> str:
+    """The filter of a query string as typed or stored (``$filter=(…) $orderby=…``, or a bare filter
+    as ``q=`` takes it): the text after ``$filter=`` without any ``$orderby``; "" when there is none."""
+    text = query.strip()
+    if text.startswith("$orderby="):
+        return ""
+    text = text.removeprefix("$filter=")
+    return text.split(" $orderby=", 1)[0].strip()
 
 
 def build(filter: Expr | None = None, *, orderby: OrderBy | None = None) -> str:

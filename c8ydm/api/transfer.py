@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -130,10 +131,29 @@ class FileBody:
                     self._on_progress(sent, self.size)
 
 
+def is_special_file(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a directory (a pipe, a device node,
+    a socket): a download is never renamed over one (issue 14)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def special_file_error(path: Path) -> InputError:
+    return InputError(
+        f"{path} is not a regular file (a pipe, device or socket); c8ydm saves downloads only as files",
+        hint="choose a file or a directory with --to",
+    )
+
+
 def stream_to_file(
     response: httpx.Response, dest: Path, *, on_progress: DownloadProgress | None = None
 ) -> Path:
     """Write a streamed response body to ``dest`` via a ``.part`` file renamed at the end."""
+    if is_special_file(dest):
+        raise special_file_error(dest)
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ COMMANDS: tuple[Entry, ...] = (
     Entry(
         "device",
         "c8ydm.cli.commands.device:group",
-        "List and show devices; install and remove firmware and software.",
+        "List, show and change devices; fetch configuration snapshots.",
     ),
     Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
     Entry("bulk", "c8ydm.cli.commands.bulk:group", "Create, list, show, cancel and retry bulk operations."),
@@ -47,6 +47,31 @@ COMMANDS: tuple[Entry, ...] = (
         "software",
         "c8ydm.cli.commands.software:group",
         "Manage the software repository: entries and their versions.",
+    ),
+    Entry(
+        "config",
+        "c8ydm.cli.commands.config:group",
+        "Manage the configuration repository.",
+    ),
+    Entry(
+        "profile",
+        "c8ydm.cli.commands.profile:group",
+        "Manage device profiles and see which devices drifted from them.",
+    ),
+    Entry(
+        "credentials",
+        "c8ydm.cli.commands.credentials:group",
+        "Device credentials: list, roles, access, delete, register.",
+    ),
+    Entry(
+        "registration",
+        "c8ydm.cli.commands.registration:group",
+        "List, add, accept and delete new device requests.",
+    ),
+    Entry(
+        "certificates",
+        "c8ydm.cli.commands.certificates:group",
+        "Trusted certificates, proof of possession, CRL and tenant CA.",
     ),
     Entry(
         "sandbox", "c8ydm.cli.commands.sandbox:group", "Run a local sandbox tenant with simulated devices."
@@ -100,8 +125,15 @@ class LazyGroup(TyperGroup):
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # Each table help is one line (test_cli_startup): never wrapped, even when the longest
+        # command name ("registration") leaves less than 80 columns for it.
+        rows = [(entry.name, entry.help) for entry in COMMANDS]
+        needed = formatter.current_indent + 2 + max(len(name) for name, _ in rows) + 2
+        needed += max(len(text) for _, text in rows)
+        width, formatter.width = formatter.width, max(formatter.width, needed)
         with formatter.section("Commands"):
-            formatter.write_dl([(entry.name, entry.help) for entry in COMMANDS])
+            formatter.write_dl(rows)
+        formatter.width = width
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:

@@ -104,6 +104,23 @@ class App:
             if table is not None:
                 self.out.render(table[0], columns=table[1])
 
+    def write_data(self, data: bytes) -> None:
+        """Put data on stdout exactly as it is: a file's content is the output (a snapshot preview)."""
+        stream = self.out.stdout
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            binary.write(data)
+            binary.flush()
+        else:  # a text-only stream (tests): the data was checked to be text before
+            stream.write(data.decode("utf-8", "replace"))
+            stream.flush()
+
+    @property
+    def is_stdout_terminal(self) -> bool:
+        """Whether stdout is a terminal (raw binary data is never written to one)."""
+        return is_terminal(self.out.stdout)
+
     def message(self, text: str) -> None:
         """A line for people on stderr (never data)."""
         self.out.message(text)

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from c8ydm import __version__
+from c8ydm.api.conventions import utc_now
 
 FRAGMENT = "c8ydm_Origin"
 TOOL = "c8ydm"
 RUN_ID = str(uuid.uuid4())  # this process's run
+RUN_STARTED = utc_now()  # when it started: reconciling looks for its work from here on (§10)
 
 # §10 "Re-send" (the UI's retry) strips these; c8ydm also drops the three it adds (★).
 RESEND_STRIPPED_FIELDS = (
@@ -43,10 +45,28 @@ def with_origin(body: Mapping[str, Any], run_id: str | None = None) -> dict[str,
     return marked
 
 
+def run_id_of(body: Mapping[str, Any]) -> str | None:
+    """The run id of a body's (or a prototype's) marker, if it carries one made by c8ydm."""
+    marker = body.get(FRAGMENT)
+    if not isinstance(marker, Mapping) or marker.get("tool") != TOOL:
+        return None
+    run_id = marker.get("runId")
+    return run_id if isinstance(run_id, str) and run_id else None
+
+
 def resend_body(operation: Mapping[str, Any], run_id: str | None = None) -> dict[str, Any]:
     """An existing operation as a new one: the fields §10 "Re-send" strips removed, a fresh marker."""
     kept = {key: value for key, value in operation.items() if key not in RESEND_STRIPPED_FIELDS}
     return with_origin(kept, run_id)
 
 
-__all__ = ["FRAGMENT", "RESEND_STRIPPED_FIELDS", "RUN_ID", "origin", "resend_body", "with_origin"]
+__all__ = [
+    "FRAGMENT",
+    "RESEND_STRIPPED_FIELDS",
+    "RUN_ID",
+    "RUN_STARTED",
+    "origin",
+    "resend_body",
+    "run_id_of",
+    "with_origin",
+]

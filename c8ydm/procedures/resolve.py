@@ -1,6 +1,7 @@
 """Turning what a user types (a name or a numeric id) into one managed object.
 
-cli-surface.md: "a numeric string is tried as an id first, then as a name". Names go through the
+cli-surface.md: "a numeric string is tried as an id first, then as a name". A name is tried as typed
+first, then without surrounding blanks (an exact match wins). Names go through the
 query builder (§14(c)); because ``*`` cannot be escaped (§1.6.2), every name match is checked
 client-side for exact equality, so ``fw*`` never silently picks ``fw-beta``.
 """
@@ -57,7 +58,9 @@ def resolve_managed_object(
     found = _by_id(client, text, accept)
     if found is not None:
         return found
-    matches = find_named(client, scope, text)
+    # A name with blanks around it: an object named exactly so wins over the trimmed name.
+    matches = find_named(client, scope, value) if value != text else []
+    matches = matches or find_named(client, scope, text)
     if not matches:
         raise NotFoundError(f"{what} {text!r} not found", hint=hint)
     if len(matches) > 1:

@@ -15,6 +15,7 @@ STATE_FILE = "sandbox.json"
 PID_FILE = "sandbox.pid"
 LOG_FILE = "sandbox.log"
 DEFAULT_PORT = 8111
+MAX_PORT = 65535
 PROBE_TIMEOUT_SECONDS = 2.0
 PID_HEADER = "X-C8ydm-Sandbox-Pid"  # sent by endpoints/tenant.py with /tenant/loginOptions
 SEED_HEADER = "X-C8ydm-Sandbox-Seeded"  # "<devices seeded>/<devices>", sent with it
@@ -39,11 +40,20 @@ def _port_is_free(host: str, port: int) -> bool:
         return True
 
 
+class PortError(ValueError):
+    """A port that cannot be used: out of range, or taken by another program."""
+
+
 def pick_port(host: str, port: int | None) -> int:
-    """None: 8111 if free, else a free one; 0: a free one; else that port."""
+    """None: 8111 if free, else a free one; 0: a free one; else that port, which must be free
+    (PortError otherwise: checked before anything starts, not after a start timeout)."""
     if port is None and _port_is_free(host, DEFAULT_PORT):
         return DEFAULT_PORT
+    if port is not None and not 0 <= port <= MAX_PORT:
+        raise PortError(f"port {port} is out of range (0-{MAX_PORT}; 0 picks a free one)")
     if port:
+        if not _port_is_free(host, port):
+            raise PortError(f"port {port} on {host} is in use by another program")
         return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))

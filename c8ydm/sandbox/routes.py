@@ -69,6 +69,7 @@ class Endpoint(NamedTuple):
 
 MO = "/inventory/managedObjects/{id}"
 CERTIFICATES = "/tenant/tenants/{tenant}/trusted-certificates"
+POP = "/tenant/tenants/{tenant}/trusted-certificates-pop"
 
 ROUTES: tuple[Endpoint, ...] = (
     # -- tenant, login, options ---------------------------------------------------------------
@@ -87,6 +88,12 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("GET", f"{CERTIFICATES}/{{fingerprint}}", certificates.get_certificate),
     Endpoint("PUT", f"{CERTIFICATES}/{{fingerprint}}", certificates.put_certificate),
     Endpoint("DELETE", f"{CERTIFICATES}/{{fingerprint}}", certificates.delete_certificate),
+    Endpoint("POST", f"{POP}/{{fingerprint}}/verification-code", certificates.post_verification_code),
+    Endpoint("POST", f"{POP}/{{fingerprint}}/pop", certificates.post_proof_of_possession),
+    Endpoint("GET", "/tenant/trusted-certificates/settings/crl", certificates.get_crl),
+    Endpoint("PUT", "/tenant/trusted-certificates/settings/crl", certificates.put_crl),
+    Endpoint("POST", "/certificate-authority", certificates.post_certificate_authority),
+    Endpoint("POST", "/certificate-authority/renew", certificates.post_certificate_authority_renewal),
     # -- users, groups, roles -----------------------------------------------------------------
     Endpoint("GET", "/user/currentUser", tenant.get_current_user),
     # Order matters among `/user/{tenant}/...` and `/user/roles/{name}`: the tenant segment also
@@ -155,6 +162,9 @@ ROUTES: tuple[Endpoint, ...] = (
     Endpoint("DELETE", "/devicecontrol/bulkoperations/{id}", bulk.delete_bulk_operation),
     Endpoint("GET", "/devicecontrol/newDeviceRequests", registration.get_new_device_requests),
     Endpoint("POST", "/devicecontrol/newDeviceRequests", registration.post_new_device_requests),
+    # Before `{id}`: the UI's two undocumented resources (contract §12.7 ⚠) would match it.
+    Endpoint("GET", "/devicecontrol/newDeviceRequests/limit", registration.get_device_limit),
+    Endpoint("POST", "/devicecontrol/newDeviceRequests/acceptAll", registration.post_accept_all),
     Endpoint("GET", "/devicecontrol/newDeviceRequests/{id}", registration.get_new_device_request),
     Endpoint("PUT", "/devicecontrol/newDeviceRequests/{id}", registration.put_new_device_request),
     Endpoint("DELETE", "/devicecontrol/newDeviceRequests/{id}", registration.delete_new_device_request),

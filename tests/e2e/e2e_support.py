@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 from support import oas
 from support.entry_point import ENTRY_POINT, Run
+from support.sandbox import SandboxInstance, running_sandbox
 
-__all__ = ["ENTRY_POINT", "RUN_TIMEOUT_SECONDS", "Run", "invalid_requests", "request_from_record"]
+from c8ydm.sandbox.core.recorder import ENV_VAR as RECORD_ENV
+
+__all__ = [
+    "ENTRY_POINT",
+    "RECORDINGS",
+    "RUN_TIMEOUT_SECONDS",
+    "Run",
+    "invalid_requests",
+    "recording_sandbox",
+    "request_from_record",
+]
 
 RUN_TIMEOUT_SECONDS = 120
+RECORDINGS: list[Path] = []  # every recording sandbox's request file, validated at the session's end
+
+
+@contextlib.contextmanager
+def recording_sandbox(data_dir: Path, **options: Any) -> Iterator[SandboxInstance]:
+    """A sandbox (support.sandbox.running_sandbox) whose server records requests to a file."""
+    record = data_dir / "requests.jsonl"
+    RECORDINGS.append(record)
+    with contextlib.ExitStack() as stack:
+        previous = os.environ.get(RECORD_ENV)
+        os.environ[RECORD_ENV] = str(record)  # inherited by the server process as it starts
+        try:
+            instance = stack.enter_context(running_sandbox(data_dir, **options))
+        finally:
+            if previous is None:
+                os.environ.pop(RECORD_ENV, None)
+            else:
+                os.environ[RECORD_ENV] = previous
+        yield instance
 
 
 def request_from_record(record: dict[str, Any]) -> httpx.Request | None:

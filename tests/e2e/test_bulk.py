@@ -175,7 +175,7 @@ def test_a_scheduled_bulk_can_be_cancelled(
         (("bulk", "list", "--status", "sleeping"), 2),
         (("bulk", "show", "999999999"), 4),
         (("bulk", "create", "--from-operation", "999999999", "--group", "Gateways"), 4),
-        (("bulk", "create", "--from-operation", "1", "--group", "Gateways", "--type", "c8y_Linux"), 2),
+        (("bulk", "create", "--from-operation", "1", "--group", "Gateways", "--query", "type eq 'x'"), 2),
         (("bulk", "create", "--from-operation", "1"), 2),
         (("bulk", "create", "--from-operation", "1", "--firmware", "fw", "--group", "Gateways"), 2),
         (("bulk", "create", "--software", "sw", "--patch", "p1", "--group", "Gateways"), 2),

@@ -197,7 +197,7 @@ def test_a_second_install_while_the_first_is_pending_is_refused_then_forced(
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (("device", "install", "linux-0001", "--config", "x"), 2),
+        (("device", "install", "linux-0001", "--config", "x"), 4),
         (("device", "install", "linux-0001"), 2),
         (("device", "install", "linux-0001", "--patch", "p1"), 2),
         (("device", "install", "linux-0001", "--firmware", f"{FW}@"), 2),

@@ -124,6 +124,7 @@ def test_device_show_reads_firmware_software_and_the_newest_software_operation(
         "softwareSource": "c8y_SoftwareList",
         "software": [{"name": "curl", "version": "8", "url": "", "softwareType": "apt"}],
         "lastSoftwareOperation": latest["c8y_SoftwareUpdate"],
+        "configuration": None,
     }
     assert [call.request.url.params["fragmentType"] for call in ops.calls] == [
         "c8y_Firmware", "c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software",

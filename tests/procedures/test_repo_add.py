@@ -19,6 +19,7 @@ from support.repo_mock import (
     page,
     script_existing_firmware,
     script_new_firmware,
+    upload_marker,
     version_mo,
 )
 
@@ -53,7 +54,12 @@ def test_new_firmware_from_a_file_sends_the_four_steps_in_order(
         "content_type": "application/octet-stream",
         "data": b"hello",
     }
-    assert upload[2]["object"] == {"name": "fw.bin", "type": "application/octet-stream", "c8y_Global": {}}
+    assert upload[2]["object"] == {
+        "name": "fw.bin",
+        "type": "application/octet-stream",
+        "c8y_Global": {},
+        "c8ydm_Upload": upload_marker({"type": "c8y_Firmware", "name": "router-fw", "version": "1.0.0"}),
+    }
     assert entry == (
         "POST",
         MO_PATH,

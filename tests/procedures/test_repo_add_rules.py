@@ -60,8 +60,10 @@ def test_global_flag_is_asked_once_per_flag_per_run(client: Client, tenant: Scri
     ]
 
 
-def test_if_exists_skip_reports_unchanged_and_sends_nothing(client: Client, tenant: ScriptedTenant) -> None:
-    script_existing_firmware(tenant, version_mo("12", "1.0.0", BIN_URL))
+def test_if_exists_skip_reports_unchanged_and_sends_nothing_for_the_same_url(
+    client: Client, tenant: ScriptedTenant
+) -> None:
+    script_existing_firmware(tenant, version_mo("12", "1.0.0", "https://x/fw"))
 
     result = add(client, url="https://x/fw", if_exists="skip")
 
@@ -71,8 +73,20 @@ def test_if_exists_skip_reports_unchanged_and_sends_nothing(client: Client, tena
     assert [c.method for c in tenant.calls] == ["GET", "GET"]
 
 
+def test_if_exists_skip_with_another_url_is_a_conflict_naming_both(
+    client: Client, tenant: ScriptedTenant
+) -> None:
+    script_existing_firmware(tenant, version_mo("12", "1.0.0", BIN_URL))
+
+    with pytest.raises(ConflictError, match="exists with different content") as caught:
+        add(client, url="https://x/fw", if_exists="skip")
+    assert BIN_URL in caught.value.message and "https://x/fw" in caught.value.message
+    assert tenant.changes() == []
+
+
 def test_existing_version_fails_with_a_conflict_by_default(client: Client, tenant: ScriptedTenant) -> None:
     script_existing_firmware(tenant, version_mo("12", "1.0.0", BIN_URL))
+    tenant.on("GET", f"{MO_PATH}/12/childAdditions", {"references": [{"managedObject": {"id": "11"}}]})
 
     with pytest.raises(ConflictError, match=r"already has version '1\.0\.0'") as caught:
         add(client, url="https://x/fw")

@@ -15,6 +15,8 @@ from support.repo_mock import (
     binary_mo,
     entry_mo,
     page,
+    script_no_leftovers,
+    upload_marker,
     version_mo,
 )
 
@@ -29,6 +31,7 @@ VERSION_LOOKUP = (
     "and (bygroupid(10)))"
 )
 BIN_URL = f"{BASE_URL}/inventory/binaries/11"
+TARGET = {"type": "c8y_Firmware", "name": "router-fw", "version": "1.0.0"}
 UPLOAD = ("POST", "/inventory/binaries")
 CREATE_ENTRY = ("POST", MO_PATH)
 CREATE_VERSION = ("POST", f"{MO_PATH}/10/childAdditions")
@@ -48,6 +51,7 @@ def request_(tmp_path: Path) -> AddRequest:
 def script(tenant: ScriptedTenant, **answers: Any) -> None:
     """A new firmware from a file; ``answers`` override a step's answer(s)."""
     tenant.on("GET", MO_PATH, page([]), type="c8y_GlobalObjectConfiguration")
+    script_no_leftovers(tenant, *answers.get("binaries", []))
     tenant.on("POST", "/inventory/binaries", *answers.get("upload", [binary_mo("11")]))
     tenant.on("POST", MO_PATH, *answers.get("entry", [entry_mo("10", "router-fw")]))
     tenant.on(
@@ -148,7 +152,7 @@ def test_version_post_without_an_answer_is_reconciled_by_lookup_not_resent(
     assert tenant.queries()[-1] == VERSION_LOOKUP
 
 
-def test_version_post_without_an_answer_and_nothing_found_cleans_up(
+def test_version_post_without_an_answer_and_nothing_found_is_sent_again_then_cleans_up(
     client: Client, tenant: ScriptedTenant, request_: AddRequest
 ) -> None:
     script(tenant, version=[httpx.ConnectError("reset")])
@@ -156,7 +160,11 @@ def test_version_post_without_an_answer_and_nothing_found_cleans_up(
 
     with pytest.raises(TransportError):
         run(client, tenant, request_)
-    assert steps(tenant) == [UPLOAD, CREATE_ENTRY, CREATE_VERSION, DELETE_BINARY, DELETE_ENTRY]
+    # Each try is followed by a look-up that finds nothing (1.0.0-beta is not 1.0.0), so it is sent
+    # again until the retry policy's attempts are spent; then this run's objects are removed.
+    attempts = client.retry.max_attempts
+    assert steps(tenant) == [UPLOAD, CREATE_ENTRY, *[CREATE_VERSION] * attempts, DELETE_BINARY, DELETE_ENTRY]
+    assert tenant.queries().count(VERSION_LOOKUP) == attempts
 
 
 def test_entry_post_without_an_answer_uses_the_entry_found_and_still_owns_it(
@@ -181,15 +189,15 @@ def test_entry_post_without_an_answer_uses_the_entry_found_and_still_owns_it(
 def test_upload_without_an_answer_finds_the_binary_this_run_uploaded(
     client: Client, tenant: ScriptedTenant, request_: AddRequest
 ) -> None:
-    script(tenant, upload=[httpx.ReadTimeout("no answer")])
-    tenant.on("GET", "/user/currentUser", {"id": "admin", "userName": "admin", "effectiveRoles": []})
-    earlier = {**binary_mo("9"), "lastUpdated": "2020-01-01T00:00:00.000Z"}  # same name, an older upload
-    ours = {**binary_mo("11"), "lastUpdated": "2999-01-01T00:00:00.000Z"}
-    tenant.on("GET", "/inventory/binaries", page([earlier, ours]))
+    earlier = binary_mo("9")  # same name and type, uploaded by someone else: no marker
+    ours = {**binary_mo("11"), "c8ydm_Upload": upload_marker(TARGET)}
+    script(tenant, upload=[httpx.ReadTimeout("no answer")], binaries=[[earlier], [earlier, ours]])
 
     result = run(client, tenant, request_)
 
     assert result.binary.id == "11"
     assert steps(tenant) == [UPLOAD, CREATE_ENTRY, CREATE_VERSION, LINK]
-    lookup = next(c for c in tenant.calls if c.path == "/inventory/binaries" and c.method == "GET")
-    assert (lookup.params["owner"], lookup.params["type"]) == ("admin", "application/octet-stream")
+    lookups = [c for c in tenant.calls if c.path == "/inventory/binaries" and c.method == "GET"]
+    assert [(c.params["owner"], c.params["type"]) for c in lookups] == [
+        ("admin", "application/octet-stream")
+    ] * 2

@@ -14,6 +14,8 @@ from support.repo_mock import (
     binary_mo,
     entry_mo,
     page,
+    script_no_leftovers,
+    upload_marker,
 )
 
 from c8ydm.api.client import Client
@@ -31,6 +33,7 @@ def test_configuration_add_is_upload_entry_with_url_then_link_to_the_entry(
 ) -> None:
     tenant.on("GET", MO_PATH, page([]), query=CONFIG_QUERY)
     tenant.on("GET", MO_PATH, page([]), type=GLOBAL)
+    script_no_leftovers(tenant)
     tenant.on("POST", "/inventory/binaries", binary_mo("11"))
     tenant.on("POST", MO_PATH, entry_mo("10", "agent.ini", "c8y_ConfigurationDump", url=BIN_URL))
     tenant.on("POST", f"{MO_PATH}/10/childAdditions", {"managedObject": {"id": "11"}})
@@ -48,7 +51,12 @@ def test_configuration_add_is_upload_entry_with_url_then_link_to_the_entry(
     assert result.status == "created" and result.version is None
     assert tenant.calls[1].params["fragmentType"] == "c8y_ConfigurationAsGlobal"
     upload, entry, link = tenant.changes()
-    assert upload[2]["object"] == {"name": "fw.bin", "type": "application/octet-stream", "c8y_Global": {}}
+    assert upload[2]["object"] == {
+        "name": "fw.bin",
+        "type": "application/octet-stream",
+        "c8y_Global": {},
+        "c8ydm_Upload": upload_marker({"type": "c8y_ConfigurationDump", "name": "agent.ini"}),
+    }
     assert entry == (
         "POST",
         MO_PATH,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from device_fakes import OPS, client, router
+from device_fakes import BASE_URL, OPS, client, router
 
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
@@ -277,9 +277,35 @@ def test_an_id_the_newest_operations_do_not_hold_is_read_once_and_may_be_unknown
     assert tenant.gets == 1
 
 
-def test_dry_run_waits_for_nothing() -> None:
+def test_dry_run_waits_for_nothing_but_reads_each_id_once() -> None:
     with respx.mock(base_url="https://t100.example.com") as mock:
+        mock.get(f"{OPS}/7").respond(200, json={"id": "7", "status": "EXECUTING"})
         with Client("https://t100.example.com", BasicAuth("a", "b"), tenant="t100", dry_run=True) as api:
-            done = wait_for_operations(api, ["dry-run-1"])
-        assert not mock.calls
-    assert [o.id for o in done] == ["dry-run-1"]
+            done = wait_for_operations(api, ["7", Operation(id="dry-run-1")])
+        assert [call.request.url.path for call in mock.calls] == [f"{OPS}/7"]
+    assert [(o.id, o.status_text) for o in done] == [("7", "EXECUTING"), ("dry-run-1", "UNKNOWN")]
+
+
+def test_dry_run_of_a_missing_id_is_not_found() -> None:
+    with respx.mock(base_url="https://t100.example.com") as mock:
+        mock.get(f"{OPS}/404404").respond(404, json={"error": "devicecontrol/notFound", "message": "gone"})
+        api = Client("https://t100.example.com", BasicAuth("a", "b"), tenant="t100", dry_run=True)
+        with api, pytest.raises(NotFoundError):
+            wait_for_operations(api, ["404404"])
+
+
+def test_dry_run_reads_many_ids_with_one_listing(router: respx.MockRouter, client: Client) -> None:
+    tenant = OperationsTenant(
+        router, [op(str(n), "EXECUTING", creationTime=created_at(n)) for n in (1, 2, 3)]
+    )
+    dry = Client(BASE_URL, BasicAuth("a", "b"), tenant="t100", dry_run=True)
+
+    with dry:
+        done = wait_for_operations(dry, ["3", "1", "2"])
+
+    assert [(o.id, o.status_text) for o in done] == [
+        ("3", "EXECUTING"),
+        ("1", "EXECUTING"),
+        ("2", "EXECUTING"),
+    ]
+    assert (tenant.gets, len(tenant.lists)) == (0, 1)

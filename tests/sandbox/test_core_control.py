@@ -11,6 +11,7 @@ import pytest
 from support.sandbox import SandboxInstance
 
 from c8ydm.sandbox import control
+from c8ydm.sandbox.instance import PortError
 
 
 def test_start_status_stop_restart_and_reset(tmp_path: Path, sandbox: SandboxInstance) -> None:
@@ -58,14 +59,20 @@ def test_start_status_stop_restart_and_reset(tmp_path: Path, sandbox: SandboxIns
     assert control.status(data_dir) == {"data_dir": str(data_dir.resolve()), "running": False}
 
 
-def test_start_on_a_busy_port_fails_with_the_log_tail(tmp_path: Path, sandbox: SandboxInstance) -> None:
+def test_start_on_a_busy_port_fails_at_once_naming_the_port(tmp_path: Path, sandbox: SandboxInstance) -> None:
     try:
-        with pytest.raises(control.SandboxError, match="did not start") as raised:
+        with pytest.raises(PortError, match=f"port {sandbox.port} on 127.0.0.1 is in use"):
             control.start(tmp_path / "busy", port=sandbox.port, timeout=10)
     finally:
         control.stop(tmp_path / "busy")  # never leave a server behind, even if the test fails
-    assert "sandbox.log" in str(raised.value)
     assert control.status(tmp_path / "busy")["running"] is False
+    assert not (tmp_path / "busy" / "sandbox.pid").exists()  # nothing was started
+
+
+@pytest.mark.parametrize("port", [-1, 65536, 70000])
+def test_a_port_out_of_range_is_refused_before_anything_starts(port: int) -> None:
+    with pytest.raises(PortError, match=f"port {port} is out of range"):
+        control.pick_port("127.0.0.1", port)
 
 
 def test_default_data_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -76,7 +83,8 @@ def test_default_data_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatc
 
 
 def test_pick_port_prefers_8111_and_zero_means_any(sandbox: SandboxInstance) -> None:
-    assert control.pick_port("127.0.0.1", sandbox.port) == sandbox.port
+    with pytest.raises(PortError, match="in use"):
+        control.pick_port("127.0.0.1", sandbox.port)
     assert control.pick_port("127.0.0.1", 0) not in (0, sandbox.port)
     chosen = control.pick_port("127.0.0.1", None)
     assert chosen == control.DEFAULT_PORT or chosen > 1024

@@ -152,3 +152,28 @@ def test_new_device_request_lifecycle(api: httpx.Client) -> None:
     assert api.delete(path).status_code == 204
     assert api.get(path).status_code == 404
     assert api.post("/devicecontrol/newDeviceRequests", json={}).status_code == 422
+
+
+def test_limit_answers_whether_the_device_limit_is_reached(api: httpx.Client) -> None:
+    limit = api.get("/devicecontrol/newDeviceRequests/limit")
+
+    assert limit.status_code == 200
+    assert limit.json()["isReached"] is False and limit.json()["deviceCount"] >= 5
+
+
+def test_accept_all_accepts_every_pending_request(api: httpx.Client) -> None:
+    ids = [f"all{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for ext_id in ids:
+        assert api.post("/devicecontrol/newDeviceRequests", json={"id": ext_id}).status_code == 201
+    for ext_id in ids:
+        path = f"/devicecontrol/newDeviceRequests/{ext_id}"
+        wait_for(
+            lambda p=path: api.get(p).json()["status"] == "PENDING_ACCEPTANCE", what="the device to connect"
+        )
+
+    answer = api.post("/devicecontrol/newDeviceRequests/acceptAll")
+
+    assert answer.status_code == 200
+    assert {item["id"] for item in answer.json() if item["successful"]} >= set(ids)
+    for ext_id in ids:
+        assert api.get(f"/devicecontrol/newDeviceRequests/{ext_id}").json()["status"] == "ACCEPTED"

@@ -57,6 +57,9 @@ ALLOWED_EXTRA_QUERY: dict[tuple[str, str], frozenset[str]] = {
 NOT_IN_SPEC = (
     "/sandbox/",  # the sandbox's own administration endpoints (c8ydm/sandbox/endpoints/sandbox_admin.py)
     "/service/advanced-software-mgmt/",  # a microservice (contract §7.2), not in the core spec
+    # §12.7: the UI calls both; "neither is in the spec and their bodies are not recorded ⚠".
+    "/devicecontrol/newDeviceRequests/acceptAll",
+    "/devicecontrol/newDeviceRequests/limit",
 )
 
 # Read-only properties the contract sends in request bodies anyway; removed before schema validation.
@@ -65,6 +68,8 @@ ALLOWED_READ_ONLY_BODY_KEYS: dict[tuple[str, str], frozenset[str]] = {
     ("put", "/inventory/managedObjects/{id}"): frozenset({"id"}),
     # §11.4: "Set to successful" PUTs {"generalStatus":"SUCCESSFUL"}; the spec marks it read-only ⚠.
     ("put", "/devicecontrol/bulkoperations/{id}"): frozenset({"generalStatus"}),
+    # §13: "one change per PUT as the UI does: {"fingerprint","name"}…"; the spec marks it read-only.
+    ("put", "/tenant/tenants/{tenantId}/trusted-certificates/{fingerprint}"): frozenset({"fingerprint"}),
 }
 
 # Request bodies the spec describes too narrowly: a raw binary replace is the file's bytes, whatever

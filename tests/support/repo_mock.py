@@ -7,8 +7,9 @@
     assert tenant.changes() == [("POST", "/inventory/binaries", {...}), ...]
 
 An answer is a dict (JSON, 200 for GET/PUT, 201 for POST), an ``httpx.Response``, an int (that status
-with a Cumulocity error body), or an exception instance (raised, e.g. ``httpx.ReadTimeout``). The
-last answer of a rule repeats. A request no rule matches fails the test.
+with a Cumulocity error body), an exception instance (raised, e.g. ``httpx.ReadTimeout``), or a
+callable taking the request's JSON body (None without one) and returning one of those. The last
+answer of a rule repeats. A request no rule matches fails the test.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import respx
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.retry import RetryPolicy
+from c8ydm.procedures.origin import RUN_ID
 from c8ydm.procedures.repository.add import AddRequest, execute_add, plan_add
 from c8ydm.procedures.repository.kinds import FIRMWARE
 
@@ -97,6 +99,8 @@ class ScriptedTenant:
                 and all(params.get(k) == v for k, v in rule.params.items())
             ):
                 answer = rule.answers.pop(0) if len(rule.answers) > 1 else rule.answers[0]
+                if callable(answer) and not isinstance(answer, Exception | httpx.Response):
+                    answer = answer(body if isinstance(body, dict) else None)
                 return _response(request, answer)
         raise AssertionError(f"unexpected request: {request.method} {request.url.path} {params}")
 
@@ -190,7 +194,23 @@ def add(client: Client, **fields: Any) -> Any:
     return execute_add(client, plan_add(client, request))
 
 
+HELLO_SHA256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"  # sha256(b"hello")
+
+
+def upload_marker(target: dict[str, str], sha256: str = HELLO_SHA256) -> dict[str, Any]:
+    """The ``c8ydm_Upload`` marker this process puts on an upload (procedures/repository/uploads.py)."""
+    return {"tool": "c8ydm", "runId": RUN_ID, "sha256": sha256, "target": target}
+
+
+def script_no_leftovers(tenant: ScriptedTenant, *listings: list[dict[str, Any]]) -> None:
+    """The look-ups of this user's binaries (uploads.py: leftovers of an interrupted add, an upload
+    without an answer): each listing answers one look-up in turn, the last repeats; none: empty."""
+    tenant.on("GET", "/user/currentUser", {"id": "admin", "userName": "admin", "effectiveRoles": []})
+    tenant.on("GET", BIN_PATH, *(page(items) for items in listings or ([],)), owner="admin")
+
+
 def script_new_firmware(tenant: ScriptedTenant, *, flag_config: list[dict[str, Any]] | None = None) -> None:
+    script_no_leftovers(tenant)
     tenant.on("GET", MO_PATH, page([]), query=ENTRY_QUERY)
     tenant.on("GET", MO_PATH, page(flag_config or []), type=GLOBAL)
     tenant.on("POST", "/inventory/binaries", binary_mo("11"))
@@ -200,6 +220,7 @@ def script_new_firmware(tenant: ScriptedTenant, *, flag_config: list[dict[str, A
 
 
 def script_existing_firmware(tenant: ScriptedTenant, *versions: dict[str, Any]) -> None:
+    script_no_leftovers(tenant)
     tenant.on("GET", MO_PATH, page([EXISTING]), query=ENTRY_QUERY)
     tenant.on("GET", MO_PATH, page(list(versions)), query=VERSIONS_QUERY)
     tenant.on("GET", MO_PATH, page([]), type=GLOBAL)

@@ -8,5 +8,6 @@ ManagedObject``.
     events          Event
     users           User, CurrentUser, Group (global role), Role
     tenant          CurrentTenant, LoginOption(Type), SystemOption
-    certificates    TrustedCertificate
+    certificates    TrustedCertificate, CrlEntry
+    registration    NewDeviceRequest(Status), BulkRegistrationResult, AcceptAllItem, DeviceLimit
 """

@@ -48,6 +48,7 @@ class User(C8yModel):
     owner: str | None = None
     self_url: str | None = Field(default=None, alias="self")
     groups: GroupReferences | None = None
+    last_password_change: str | None = Field(default=None, alias="lastPasswordChange")
 
     @property
     def is_device_user(self) -> bool:

@@ -10,11 +10,13 @@ if TYPE_CHECKING:
     from c8ydm.api.resources.advanced_software import AdvancedSoftware
     from c8ydm.api.resources.binaries import Binaries
     from c8ydm.api.resources.bulk_operations import BulkOperations
+    from c8ydm.api.resources.certificates import TrustedCertificates
     from c8ydm.api.resources.events import Events
     from c8ydm.api.resources.identity import Identity
     from c8ydm.api.resources.inventory import Inventory
     from c8ydm.api.resources.operations import Operations
     from c8ydm.api.resources.options import Options
+    from c8ydm.api.resources.registration import DeviceRegistration
     from c8ydm.api.resources.tenant import Tenant
     from c8ydm.api.resources.users import Users
 
@@ -104,3 +106,19 @@ class Resources:
         from c8ydm.api.resources.advanced_software import AdvancedSoftware
 
         return AdvancedSoftware(self._as_client())
+
+    @cached_property
+    def certificates(self) -> TrustedCertificates:
+        """Trusted certificates, proof of possession, revocation list, tenant CA (contract §13)."""
+
+        from c8ydm.api.resources.certificates import TrustedCertificates
+
+        return TrustedCertificates(self._as_client())
+
+    @cached_property
+    def registration(self) -> DeviceRegistration:
+        """New device requests and bulk CSV registration (``/devicecontrol/…DeviceRequests``, §12.6-7)."""
+
+        from c8ydm.api.resources.registration import DeviceRegistration
+
+        return DeviceRegistration(self._as_client())

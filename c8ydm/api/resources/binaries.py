@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from c8ydm.api.http_errors import error_from_response, transport_error
 from c8ydm.api.models.inventory import Binary
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, iter_items
 from c8ydm.api.transfer import (
+    CHUNK_BYTES,
     DownloadProgress,
     FileBody,
     MultipartUpload,
@@ -127,6 +129,19 @@ class Binaries:
         path = f"{PATH}/{path_segment(binary_id)}"
         with self._client.stream("GET", path, expect_json=False, transfer=True) as response:
             return stream_to_file(response, Path(dest), on_progress=on_progress)
+
+    def digest(self, binary_id: str) -> tuple[int, str]:
+        """A binary's length and SHA-256, hashed while streamed (never held in memory).
+
+        GET /inventory/binaries/{id} (Accept: */*)
+        """
+        path = f"{PATH}/{path_segment(binary_id)}"
+        digest, size = hashlib.sha256(), 0
+        with self._client.stream("GET", path, expect_json=False, transfer=True) as response:
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+        return size, digest.hexdigest()
 
     def read(self, binary_id: str) -> bytes:
         """A binary's content in memory (small files). GET /inventory/binaries/{id} (Accept: */*)"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from c8ydm.api.client import decode_json
 from c8ydm.api.conventions import path_segment
 from c8ydm.api.models.base import as_body
 from c8ydm.api.models.users import Group, GroupReference, User
@@ -52,6 +53,16 @@ class Users:
         PUT /user/{tenant}/users/{id}
         """
         return User.model_validate(self._client.put_json(self._user_path(user_id), as_body(body)))
+
+    def set_password(self, user_id: str, password: str) -> User:
+        """Set another user's password; newer tenants refuse it (§12.4). Dry runs show ``"***"``.
+
+        PUT /user/{tenant}/users/{id}
+        """
+        response = self._client.request(
+            "PUT", self._user_path(user_id), json={"password": password}, dry_run_body={"password": "***"}
+        )
+        return User.model_validate(decode_json(response) or {"id": user_id})
 
     def delete(self, user_id: str) -> None:
         """Delete a user. DELETE /user/{tenant}/users/{id}"""

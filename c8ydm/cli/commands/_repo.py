@@ -131,12 +131,17 @@ def show(app: App, kind: RepoKind, name: str) -> None:
 
 
 def edit(app: App, name: str, request: EditRequest) -> None:
-    """Change an entry (one PUT per field, or one PUT of the whole entry: the kind decides)."""
+    """Change an entry (one PUT per field, or one PUT of the whole entry: the kind decides); a new file
+    is uploaded with a progress bar first."""
     from c8ydm.cli.views.repository import edit_view
     from c8ydm.procedures.repository.manage import edit_entry
 
-    kind = request.kind
-    entry = edit_entry(app.client(), name, request)
+    kind, client, file = request.kind, app.client(), request.file
+    if file is not None and not app.options.dry_run:
+        with app.upload_progress(file.name, file.stat().st_size) as bar:
+            entry = edit_entry(client, name, request, on_bytes=bar.advance, on_undo=app.message)
+    else:
+        entry = edit_entry(client, name, request, on_undo=app.message)
     if app.options.dry_run:
         return app.message("Dry run: nothing was changed.")
     app.message(f"Updated {kind.label} {entry.name!r}.")

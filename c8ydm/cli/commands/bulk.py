@@ -14,6 +14,7 @@ from c8ydm.cli.options import command, complete_names, new_group
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.models.devicecontrol import BulkOperation
+    from c8ydm.procedures.bulk.create import BulkPlan
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
 
@@ -54,6 +55,12 @@ SoftwareSource = Annotated[
         help="Software to install from the repository (repeatable).",
     ),
 ]
+ProfileSource = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"), help="A device profile."
+    ),
+]
 GroupTarget = Annotated[
     str | None,
     typer.Option(
@@ -63,8 +70,41 @@ GroupTarget = Annotated[
 QueryTarget = Annotated[
     str | None, typer.Option("--query", metavar="Q", help="A device query of your own, sent as written.")
 ]
+ConfigSource = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        metavar="NAME",
+        autocompletion=complete_names("config"),
+        help="A configuration from the repository.",
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")]
+FollowOption = Annotated[
+    bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
+]
 TypeTarget = Annotated[
-    list[str] | None, typer.Option("--type", metavar="T", help="Devices of this type (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--type",
+        metavar="T",
+        help="Devices of this type (repeatable); with --group or --query: only their devices of type T.",
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Copy a FAILED operation, or schedule while the same bulk operation still runs for the target.",
+    ),
+]
+AllowFullState = Annotated[
+    bool,
+    typer.Option(
+        "--allow-full-state",
+        help="Copy an operation that sets a device's whole state (c8y_SoftwareList, c8y_Software, "
+        "c8y_Configuration) to every device anyway.",
+    ),
 ]
 
 
@@ -87,6 +127,14 @@ def _follow(app: App, client: Client, bulk_id: str, first: BulkOperation | None 
         raise
 
 
+def _report(app: App, plan: BulkPlan) -> None:
+    """What people should know before the bulk operation is created: the selection and warnings."""
+    if plan.matching is not None:
+        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    for text in plan.warnings:
+        app.warning(text)
+
+
 @command(group, "create")
 def create(
     app: App,
@@ -94,52 +142,54 @@ def create(
     firmware: FirmwareSource = None,
     patch: PatchOption = None,
     software: SoftwareSource = None,
+    config: ConfigSource = None,
+    profile: ProfileSource = None,
     group_name: GroupTarget = None,
     query: QueryTarget = None,
     device_types: TypeTarget = None,
     start: StartOption = None,
     ramp: RampOption = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="N", help="A note for people.")] = None,
-    wait: Annotated[
-        bool, typer.Option("--wait", help="Follow the progress on stderr until every device is done.")
-    ] = False,
+    note: NoteOption = None,
+    wait: FollowOption = False,
+    force: ForceOption = False,
+    allow_full_state: AllowFullState = False,
 ) -> None:
-    """Schedule an operation for a group of devices: a copy of an existing one, or firmware or
-    software from the repository, with the UI's bulk prototypes.
+    """Schedule an operation for many devices: a copy of one, or the UI's bulk prototypes.
 
-    Give one source (--from-operation, --firmware, --software) and one target (--group, --query,
-    --type). A copied operation loses its device and status; every prototype gets a fresh
-    c8ydm_Origin marker. A --query (e.g. "type eq 'c8y_Linux'") is sent exactly as you wrote it;
-    --type builds the query for you (and refuses an entry made for another device type). Both
-    create a hidden dynamic group, as the UI does. The ramp must be within the tenant's bounds
-    (exit 2 outside); the start must not be in the past. Bulk software carries no software type.
+    Give one source (--from-operation, --firmware, --software, --config, --profile) and one target
+    (--group, --query, --type). A copy loses its device and status; every prototype gets a fresh
+    c8ydm_Origin marker. --query is sent as written; --type builds one, and with --group or --query
+    keeps only their devices of that type (a hidden dynamic group, as the UI makes). The ramp must
+    be within the tenant's bounds; the start not in the past.
 
-    With --wait, progress goes to stderr until every device's operation has ended; the exit code is
-    0 when all succeeded, 14 when some devices failed and others succeeded, 11 when every device
-    failed, 12 when --timeout passes first (nothing is cancelled). --dry-run prints the requests
-    and waits for nothing.
+    Refused (exit 2): an entry for another device type than some of the target's (add --type), a
+    copied operation that FAILED (--force) or sets a whole state (--allow-full-state). Exit 7 while
+    the same operation still runs for the target (--force).
+
+    --wait follows the progress on stderr: exit 0 all succeeded, 14 some devices failed, 11 all
+    failed, 12 --timeout passed (nothing is cancelled). --dry-run prints the requests only.
 
     Example:
       c8ydm bulk create --firmware linux-image@6.1.2 --group "All Linux" --wait
-      c8ydm bulk create --firmware gw-os@2.4.0 --patch 2.4.0-p2 --type c8y_Gateway --start +10m
-      c8ydm bulk create --software nginx@1.24.0 --software curl --query "name eq 'edge-*'"
+      c8ydm bulk create --firmware gw-os@2.4.0 --group "Field test" --type c8y_Gateway --start +10m
       c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2 --note "kernel 6.1"
+      c8ydm bulk create --config tedge-defaults --query "c8y_SupportedConfigurations eq 'tedge.toml'"
+      c8ydm bulk create --profile Baseline --group "All Linux" --wait
     """
     from c8ydm.cli.views.bulk import bulk_view
     from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
 
     request = BulkRequest(
         operation_id=operation_id, firmware=firmware, patch=patch, software=tuple(software or ()),
-        group=group_name, query=query, device_types=tuple(device_types or ()), start=start, ramp=ramp,
-        note=note,
+        config=config, profile=profile, group=group_name, query=query, device_types=tuple(device_types or ()),
+        start=start, ramp=ramp, note=note, force=force, allow_full_state=allow_full_state,
     )  # fmt: skip
     client = app.client()  # the request was checked when it was made: exit 2 even without a session
     plan = plan_bulk(client, request)
-    if plan.matching is not None:
-        app.message(f"Devices now matching {plan.device_query!r}: {plan.matching}")
+    _report(app, plan)
     if plan.is_all_devices and not app.confirm("The bulk operation will run on ALL devices. Go on?"):
         raise InputError("not scheduled: no device selection", hint="give a non-empty --query")
-    created = execute_bulk(client, plan)
+    created = execute_bulk(client, plan, report=app.message)
     if client.dry_run:  # stdout holds the request records only, as for every other change
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
     if wait:
@@ -197,14 +247,17 @@ def show(
 def cancel(app: App, bulk_id: BulkId) -> None:
     """Cancel a bulk operation: no further operations are created (asks unless --yes).
 
+    A bulk operation that has already ended (successful, failed or canceled) is left as it is
+    (exit 7, naming its status).
+
     Example:
       c8ydm bulk cancel 42 --yes
     """
     from c8ydm.cli.views.bulk import bulk_view
-    from c8ydm.procedures.bulk.status import progress_line
+    from c8ydm.procedures.bulk.status import check_cancellable, progress_line
 
     client = app.client()
-    bulk = client.bulk_operations.get(bulk_id)
+    bulk = check_cancellable(client.bulk_operations.get(bulk_id))
     if not app.confirm(f"Cancel bulk operation {bulk_id} ({progress_line(bulk)})?"):
         app.message("Nothing was cancelled.")
         return
@@ -213,15 +266,25 @@ def cancel(app: App, bulk_id: BulkId) -> None:
 
 
 @command(group, "retry")
-def retry(app: App, bulk_id: BulkId, start: StartOption = None, ramp: RampOption = None) -> None:
+def retry(
+    app: App,
+    bulk_id: BulkId,
+    start: StartOption = None,
+    ramp: RampOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Retry even while an earlier retry of it still runs.")
+    ] = False,
+) -> None:
     """Schedule the same operation again for the devices whose operation FAILED in a bulk operation.
+
+    Refused (exit 7) while an earlier retry of the same bulk operation still runs, unless --force.
 
     Example:
       c8ydm bulk retry 42 --start +5m
     """
     from c8ydm.cli.views.bulk import bulk_view
-    from c8ydm.procedures.bulk.create import retry_bulk
+    from c8ydm.procedures.bulk.retry import retry_bulk
     from c8ydm.procedures.bulk.schedule import parse_start
 
-    retried = retry_bulk(app.client(), bulk_id, start_date=parse_start(start), ramp=ramp)
+    retried = retry_bulk(app.client(), bulk_id, start_date=parse_start(start), ramp=ramp, force=force)
     app.show(bulk_view(retried))

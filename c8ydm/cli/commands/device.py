@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, new_group
+from c8ydm.cli.options import command, complete_names, new_group
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -18,11 +19,14 @@ if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.procedures.device.changes import ChangePlan, DeviceChanges
 
-group = new_group("""List and show devices; install and remove firmware and software.
+group = new_group("""List, show and change devices; fetch configuration snapshots.
+
+Install and remove firmware, software and configuration; see each command's --help.
 
 Example:
   c8ydm device show linux-0001
-  c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait""")
+  c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
+  c8ydm device snapshot linux-0001 --type tedge.toml --wait""")
 
 
 @command(group, "list")
@@ -57,7 +61,8 @@ def list_devices(
 
 @command(group, "show")
 def show(app: App, device: DeviceArgument) -> None:
-    """Show a device: installed firmware and software, the last operation of each, supported operations.
+    """Show a device: installed firmware and software, configuration types with their newest snapshot,
+    the last operation of each, supported operations.
 
     Example:
       c8ydm device show linux-0001
@@ -94,12 +99,32 @@ def operations(
     app.show(operations_view(found))
 
 
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", metavar="NAME", autocompletion=complete_names("profile"),
+        help="Apply this device profile (alone, without --firmware/--software).",
+    ),
+]  # fmt: skip
 WaitPendingOption = Annotated[
     bool,
     typer.Option(
         "--wait-pending",
         help="If an operation of the same kind is PENDING or EXECUTING, wait for it to end first.",
     ),
+]
+ConfigOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--config",
+        metavar="NAME",
+        autocompletion=complete_names("config"),
+        help="A configuration from the repository (repeatable, one per configuration type).",
+    ),
+]
+ConfigTextOption = Annotated[
+    Path | None,
+    typer.Option("--config-text", metavar="FILE", help="Save this file as the text configuration."),
 ]
 ForceOption = Annotated[
     bool,
@@ -122,7 +147,7 @@ def _apply(
         with contextlib.suppress(OperationFailedError):  # it has ended: all --wait-pending waits for
             wait_with_progress(app, client, [running for _, running in plan.pending])
         plan = make_plan()
-    return execute_changes(client, plan, is_forced=force)
+    return execute_changes(client, plan, is_forced=force, report=app.warning)
 
 
 def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
@@ -150,43 +175,52 @@ def install(
     software: Annotated[
         list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
     ] = None,
-    config: Annotated[
-        list[str] | None, typer.Option("--config", metavar="NAME", help="Not yet supported (exit 2).")
-    ] = None,
-    profile: Annotated[
-        str | None, typer.Option("--profile", metavar="NAME", help="Not yet supported (exit 2).")
-    ] = None,
+    config: ConfigOption = None,
+    config_text: ConfigTextOption = None,
+    profile: ProfileOption = None,
     wait: WaitOption = False,
     wait_pending: WaitPendingOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Install firmware (or a patch) and software on a device.
+    """Install firmware (or a patch), software and configuration on a device, or apply a device profile.
 
-    Firmware and software make two operations, firmware first; everything is checked before either
-    is created (device support, device type, software type). Software already installed in that
-    version is reported as unchanged. A new operation while one of the same kind is PENDING or
-    EXECUTING on the device is refused (exit 7, naming it) unless --wait-pending (wait for it first)
-    or --force. Without --wait the created operations are printed.
+    Each kind makes its own operation (firmware, software, one per configuration), in that order,
+    all checked before any is created. Software already installed in that version is unchanged.
+    --config sends a repository entry (typed, to a device declaring its type; untyped, as the legacy
+    snapshot); --config-text saves a text configuration. --profile makes one operation that applies
+    the profile's firmware, software and configuration (the device must support c8y_DeviceProfile,
+    and fit the profile's device type and software types). A new operation while one of the same
+    kind is PENDING or EXECUTING is refused (exit 7, naming it) unless --wait-pending (wait for it
+    first) or --force. Without --wait the created operations are printed.
 
     Example:
       c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
       c8ydm device install gw-7 --firmware gw-os@2.4.0 --patch 2.4.0-p2
       c8ydm device install linux-0001 --software nginx@1.24.0 --software curl@8.0.1
+      c8ydm device install linux-0001 --config tedge-defaults --wait
+      c8ydm device install linux-0003 --config-text ./linux-0003.conf
+      c8ydm device install linux-0001 --profile Baseline --wait
     """
-    from c8ydm.api.errors import InputError
-    from c8ydm.procedures.device.changes import plan_install
+    from c8ydm.procedures.device.changes import check_install_sources, plan_install
+    from c8ydm.procedures.device.config_send import read_text_file
     from c8ydm.procedures.repository.versions import PackageSpec
     from c8ydm.procedures.resolve import resolve_device
 
-    if config or profile:
-        raise InputError("--config and --profile are not yet supported by device install")
     firmware_spec = PackageSpec.parse(firmware) if firmware is not None else None
     software_specs = [PackageSpec.parse(text) for text in software or []]
+    configs, text = config or (), read_text_file(config_text) if config_text is not None else None
+    check_install_sources(
+        firmware=firmware_spec, patch=patch, software=software_specs, profile=profile, configs=configs,
+        config_text=text,
+    )  # fmt: skip
     client = app.client()
     target = resolve_device(client, device)
 
     def make_plan() -> ChangePlan:
-        return plan_install(client, target, firmware=firmware_spec, patch=patch, software=software_specs)
+        return plan_install(
+            client, target, firmware=firmware_spec, patch=patch, software=software_specs,
+            configs=configs, config_text=text, profile=profile,
+        )  # fmt: skip
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
 
@@ -220,3 +254,7 @@ def remove(
         return plan_remove(client, target, software=software)
 
     _finish(app, _apply(app, client, make_plan, wait_pending=wait_pending, force=force), wait)
+
+
+# `device snapshot` (configuration) lives in its own module; importing it adds it to this group.
+from c8ydm.cli.commands import device_snapshot as _device_snapshot  # noqa: E402, F401

@@ -12,6 +12,7 @@ from c8ydm.api.errors import InputError, TransportError
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, new_group
 from c8ydm.sandbox import control
+from c8ydm.sandbox.instance import PortError
 
 SESSION_NAME = "sandbox"
 COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir"]  # the password only in json
@@ -82,9 +83,17 @@ def _save_session(state: dict[str, Any]) -> None:
     )
 
 
+MAX_DEVICES = 100_000  # the seed writes every device at the first start: beyond this it never ends
 PortOption = Annotated[
     int | None,
-    typer.Option("--port", metavar="P", help="Port (default 8111 if free, 0 any free).", show_default=False),
+    typer.Option(
+        "--port",
+        metavar="P",
+        min=0,
+        max=65535,
+        help="Port (default 8111 if free, 0 any free).",
+        show_default=False,
+    ),
 ]
 OpDelayOption = Annotated[
     float, typer.Option("--op-delay", metavar="SECONDS", min=0, help="Time per operation state change.")
@@ -114,7 +123,9 @@ FaultOption = Annotated[
 def start(
     app: App,
     port: PortOption = None,
-    devices: Annotated[int, typer.Option("--devices", metavar="N", min=0, help="Simulated devices.")] = 10,
+    devices: Annotated[
+        int, typer.Option("--devices", metavar="N", min=0, max=MAX_DEVICES, help="Simulated devices.")
+    ] = 10,
     data_dir: DataDir = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
@@ -153,6 +164,8 @@ def start(
             control.serve(config)
             return
         state = control.start(data_dir, port=port, faults=fault or [], seed_wait=SEED_WAIT_SECONDS, **options)
+    except PortError as error:
+        raise InputError(str(error), hint="choose another --port, or --port 0 for any free one") from None
     except ValueError as error:
         raise InputError(str(error), hint="A fault rule reads PATTERN:KIND[:RATE[:SECONDS]].") from None
     except control.SandboxError as error:

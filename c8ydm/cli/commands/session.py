@@ -134,8 +134,11 @@ def login(
       c8ydm login https://t12345.eu-latest.cumulocity.com --user alice
       printf '%s\\n' "$PW" | c8ydm login t12345.eu-latest.cumulocity.com --user alice --password-stdin
     """
+    from c8ydm.api.conventions import normalize_base_url
+
     if password_stdin and token_stdin:
         raise InputError("Give --password-stdin or --token-stdin, not both.")
+    url = normalize_base_url(url)  # exit 2 for a bad URL (or one holding a password) before anything
     if not app.options.dry_run:  # a dry run saves nothing, so it verifies even without a keyring
         keystore.check_usable()  # before asking for anything: without a keyring nothing can be saved
     login_user = None if token_stdin else user or app.ask("User", hint="Add --user USER.")

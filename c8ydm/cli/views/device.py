@@ -1,4 +1,5 @@
-"""Views of devices and their operations: list, show (firmware, software, last operations), changes."""
+"""Views of devices and their operations: list, show (firmware, software, configuration, last
+operations), changes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
+from c8ydm.cli.views.configuration import configuration_card, configuration_document
 
 if TYPE_CHECKING:
     from c8ydm.api.models.devicecontrol import Operation
@@ -51,7 +53,38 @@ def details_document(details: DeviceDetails) -> dict[str, Any]:
     document["softwareSource"] = details.software.source
     document["software"] = details.software.items
     document["lastSoftwareOperation"] = _body(details.last_software_operation)
+    if "c8y_SupportedConfigurations" in body:
+        document["c8y_SupportedConfigurations"] = body["c8y_SupportedConfigurations"]
+    document["configuration"] = configuration_document(details.configuration)
+    document.update(profile_document(details))
     return document
+
+
+def profile_document(details: DeviceDetails) -> dict[str, Any]:
+    """§9.2 "Device side": ``c8y_Profile`` as reported, ``profileDrift`` (``drifted`` None when the
+    profile is gone), ``lastProfileOperation`` and ``pendingProfile`` (the newest profile operation
+    when it is not SUCCESSFUL: §9.2's "pending"). Empty for a device without profile support."""
+    device, compliance, operation = details.device, details.profile, details.last_profile_operation
+    if "c8y_DeviceProfile" not in (device.supported_operations or []) and compliance is None:
+        return {}
+    pending = None
+    if operation is not None and operation.status_text != "SUCCESSFUL":
+        body = operation.to_body()
+        pending = {key: body.get(key) for key in ("profileId", "profileName")}
+        pending.update({"operationId": operation.id, "status": operation.status_text})
+    drift = None
+    if compliance is not None:
+        drift = {
+            "drifted": compliance.is_drifted,
+            "differences": compliance.differences,
+            "unchecked": compliance.unchecked,
+        }
+    return {
+        "c8y_Profile": compliance.assigned if compliance is not None else None,
+        "profileDrift": drift,
+        "lastProfileOperation": _body(operation),
+        "pendingProfile": pending,
+    }
 
 
 def _operation_line(op: dict[str, Any] | None) -> str:
@@ -71,8 +104,37 @@ def _card(document: dict[str, Any]) -> dict[str, Any]:
         "last firmware operation": _operation_line(document.get("lastFirmwareOperation")),
         "software": software + source,
         "last software operation": _operation_line(document.get("lastSoftwareOperation")),
+        **configuration_card(document.get("configuration")),
         "supported operations": ", ".join(document.get("c8y_SupportedOperations") or []),
+        **_profile_card(document),
     }
+
+
+def _profile_card(document: dict[str, Any]) -> dict[str, Any]:
+    if "lastProfileOperation" not in document:
+        return {}
+    assigned = document.get("c8y_Profile")
+    drift = document.get("profileDrift")
+    card: dict[str, Any] = {"profile": "none"}
+    if assigned is not None:
+        state = "executed" if assigned.get("profileExecuted") is True else "not executed"
+        card["profile"] = f"{assigned.get('profileName')} (id {assigned.get('profileId')}, {state})"
+        card["profile drift"] = _drift_line(drift)
+    pending = document.get("pendingProfile")
+    if pending is not None:
+        card["pending profile"] = (
+            f"{pending.get('profileName')} (operation {pending['operationId']} {pending['status']})"
+        )
+    card["last profile operation"] = _operation_line(document.get("lastProfileOperation"))
+    return card
+
+
+def _drift_line(drift: dict[str, Any] | None) -> str:
+    if drift is None or drift.get("drifted") is None:
+        return "unknown (the profile no longer exists)"
+    parts = list(drift["differences"]) if drift["drifted"] else ["none"]
+    parts += [f"unchecked: {item}" for item in drift.get("unchecked") or []]
+    return "; ".join(parts)
 
 
 def details_view(details: DeviceDetails) -> View:

@@ -89,7 +89,28 @@ def list_view(kind: RepoKind, rows: list[EntrySummary]) -> View:
     else:
         columns += [("DESCRIPTION", "description"), ("FILE", "url")]
     columns.append(("ID", "id"))
-    return View(document, columns=columns)
+    if kind.versions is not None:
+        return View(document, columns=columns)
+    # A single-level entry's file for people: the uploaded binary's name, else the URL (§5's grid).
+    table_rows = [{**item, "url": file_label(row.entry)} for item, row in zip(document, rows, strict=True)]
+    return View(document, columns=columns, table_rows=table_rows)
+
+
+def file_label(entry: ManagedObject) -> str | None:
+    """The name of the binary an entry's ``url`` points at, when it is linked to the entry; else the url."""
+    from c8ydm.api.conventions import mo_id_from_url
+
+    url = entry.fragment("url")
+    binary_id = mo_id_from_url(str(url)) if url else None
+    references = entry.child_additions.references if entry.child_additions is not None else []
+    for reference in references:
+        if (
+            binary_id is not None
+            and reference.managed_object.id == binary_id
+            and reference.managed_object.name
+        ):
+            return reference.managed_object.name
+    return str(url) if url is not None else None
 
 
 def _version_document(kind: RepoKind, version: Version) -> dict[str, Any]:

@@ -5,12 +5,18 @@
     bulk = execute_bulk(client, plan)
 
 - Source (exactly one): a copy of an existing operation (§11.3 "from an existing operation", §10
-  "Re-send"), or the UI's firmware/software prototypes (``prototypes``). Every prototype carries a
-  fresh ``c8ydm_Origin`` (14(f)).
+  "Re-send"), the UI's firmware/software prototypes (``prototypes``), its device-profile one
+  (``profile``) or its configuration one (``config_prototype``, whose selection is checked for
+  device types and support: ``selection``). Every prototype carries a fresh ``c8ydm_Origin`` (14(f)).
+  A copied operation that sets a device's whole state or that FAILED is refused (``sources``).
 - Target (exactly one): an existing group (§11.2, classic), or a device query through a new hidden
   dynamic group (§11.3). A query typed by the user is sent as written (c8ydm builds no part of it,
   so §14(c) has nothing to escape); queries c8ydm makes from ``--type`` values go through the builder.
+  ``--type`` with ``--group``/``--query`` restricts that target to one device type (a hidden group).
+  An entry made for one device type is never sent to others (``targets``: refused, exit 2).
 - Schedule: ``schedule.parse_start`` and ``schedule.check_ramp``.
+- Safety (``once``): a still-running bulk operation with the same prototype and target is not
+  scheduled again (exit 7 unless ``force``); a lost answer is adopted, never duplicated.
 Executing creates the hidden group (for a query), then the bulk operation; a definitive refusal of
 the bulk operation removes the group this run created again.
 """
@@ -23,39 +29,53 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import C8yError, InputError, ServerError, TransportError
+from c8ydm.api.errors import C8yError, InputError, RateLimitError, ServerError, TransportError
 from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
+from c8ydm.procedures.bulk.config_prototype import check_configuration_selection, configuration_prototype
+from c8ydm.procedures.bulk.once import (
+    HIDDEN_GROUP_NAME,
+    create_bulk_once,
+    create_query_group_once,
+    duplicate_error,
+    find_duplicate,
+)
+from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
     Prototype,
     check_target_types,
     firmware_prototype,
-    prototype_from_operation,
+    operation_prototype,
     software_prototype,
 )
 from c8ydm.procedures.bulk.schedule import check_ramp, parse_start
-from c8ydm.procedures.origin import with_origin
+from c8ydm.procedures.bulk.sources import check_source
+from c8ydm.procedures.bulk.targets import restrict_to_device_type
+from c8ydm.procedures.reconcile import Report
 from c8ydm.procedures.repository.versions import PackageSpec
 from c8ydm.procedures.resolve import resolve_group
-
-HIDDEN_GROUP_NAME = "Bulk operations group"  # §11.3, the UI's name
 
 
 @dataclass(frozen=True)
 class BulkRequest:
-    """What the user asked for: one source, one target, a schedule (values as typed)."""
+    """What the user asked for: one source, one target, a schedule (values as typed). ``device_types``
+    alone is a target; with ``group`` or ``query`` it restricts that target to one device type."""
 
     operation_id: str | None = None
     firmware: str | None = None  # NAME[@VERSION]
     patch: str | None = None
     software: tuple[str, ...] = ()  # NAME[@VERSION] each
+    config: str | None = None  # a configuration entry's NAME
+    profile: str | None = None  # a device profile's name or id (§11.3)
     group: str | None = None
     query: str | None = None  # "" means all devices (§11.3)
     device_types: tuple[str, ...] = ()
     start: str | None = None
     ramp: float | None = None
     note: str | None = None
+    force: bool = False  # a FAILED source; a second bulk operation while one still runs
+    allow_full_state: bool = False  # a source that sets a device's whole state (sources.py)
 
     def __post_init__(self) -> None:
         """Exactly one source and one target, a valid start: checked when made (InputError, exit 2)."""
@@ -63,11 +83,17 @@ class BulkRequest:
             "--from-operation": self.operation_id,
             "--firmware": self.firmware,
             "--software": self.software,
+            "--config": self.config,
+            "--profile": self.profile,
         }
-        targets = {"--group": self.group, "--query": self.query, "--type": self.device_types}
-        for kind, given in (("source", sources), ("target", targets)):
-            if sum(1 for value in given.values() if value not in (None, ())) != 1:
-                raise InputError(f"give exactly one {kind}: {', '.join(given)}")
+        targets = {"--group": self.group, "--query": self.query}
+        if sum(1 for value in sources.values() if value not in (None, ())) != 1:
+            raise InputError(f"give exactly one source: {', '.join(sources)}")
+        given = sum(1 for value in targets.values() if value is not None)
+        if given > 1 or (given == 0 and not self.device_types):
+            raise InputError("give exactly one target: --group, --query or --type")
+        if given and len(set(self.device_types)) > 1:
+            raise InputError("--type restricts --group or --query to ONE device type")
         if self.patch is not None and not self.firmware:
             raise InputError("--patch needs --firmware NAME@VERSION (the patch's base version)")
         parse_start(self.start)
@@ -85,6 +111,7 @@ class BulkPlan:
     device_query: str | None = None
     matching: int | None = None  # devices now matching device_query (None: not counted)
     created_group: ManagedObject | None = field(default=None, init=False)
+    warnings: list[str] = field(default_factory=list)  # for people: e.g. devices that will fail
 
     @property
     def is_all_devices(self) -> bool:
@@ -99,51 +126,113 @@ def type_query(device_types: Sequence[str]) -> str:
 
 def _prototype(client: Client, request: BulkRequest) -> Prototype:
     if request.operation_id is not None:
-        return Prototype(prototype_from_operation(client, request.operation_id))
+        source = client.operations.get(request.operation_id)
+        check_source(source, allow_full_state=request.allow_full_state, force=request.force)
+        return Prototype(operation_prototype(source))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
+    if request.config is not None:
+        return configuration_prototype(client, request.config)
+    if request.profile is not None:
+        return profile_prototype(client, request.profile)
     return software_prototype(client, [PackageSpec.parse(text) for text in request.software])
+
+
+def _wanted_type(prototype: Prototype, request: BulkRequest) -> str | None:
+    """The one device type the target must be restricted to, if the entries or the user name one."""
+    wanted = set(prototype.device_types.values())
+    if len(wanted) > 1:
+        listed = ", ".join(f"{name!r} for {kind!r}" for name, kind in sorted(prototype.device_types.items()))
+        raise InputError(f"no device fits every entry: {listed}", hint="schedule them separately")
+    check_target_types(prototype, request.device_types)
+    return (request.device_types[0] if request.device_types else None) or next(iter(wanted), None)
+
+
+def _plan_target(client: Client, plan: BulkPlan) -> None:
+    """The group, or the device query of a hidden group, restricted to the entries' device type."""
+    request = plan.request
+    group = resolve_group(client, request.group) if request.group is not None else None
+    if group is None and request.query is None:
+        plan.device_query = type_query(request.device_types)
+    else:
+        wanted = _wanted_type(plan.prototype, request)
+        selection = None
+        if request.config is not None and not request.device_types:
+            wanted = None  # check_configuration_selection refuses other types, naming the devices
+        if wanted is not None:
+            selection = restrict_to_device_type(client, wanted, group=group, query=request.query)
+        if (
+            selection is not None
+            and selection.has_excluded
+            and (not request.device_types or selection.matching == 0)
+        ):
+            raise selection.refusal(what=_source_name(plan.prototype))
+        if selection is not None and selection.has_excluded:
+            plan.device_query, plan.matching = selection.query, selection.matching
+        elif group is not None:
+            plan.group = group
+        else:
+            plan.device_query = str(request.query)
+    if plan.device_query is not None and plan.device_query.strip() and plan.matching is None:
+        plan.matching = client.inventory.count(q=plan.device_query)
+
+
+def _source_name(prototype: Prototype) -> str:
+    names = list(prototype.device_types)
+    return repr(names[0]) if len(names) == 1 else "this operation"
+
+
+def _target_label(plan: BulkPlan) -> str:
+    """The target for people: a group, a group's devices of one type, or the device query."""
+    request = plan.request
+    if plan.group is not None:
+        return f"group {plan.group.name!r}"
+    if request.group is not None:
+        return f"the {request.device_types[0]} devices of group {request.group!r}"
+    return f"the devices of {plan.device_query!r}"
 
 
 def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     """Build the prototype, check the ramp, resolve the target; nothing is created.
 
-    GET the source (operation or repository entries), the ramp bounds (§11.3), the group, or the
-    number of devices matching the query (a bad query fails here: 422, exit 8).
+    GET the source (operation or repository entries), the ramp bounds (§11.3), the group, the
+    devices of the target by type (``targets``), the number of devices matching the query (a bad
+    query fails here: 422, exit 8), and unfinished bulk operations (``once.find_duplicate``).
     """
     start_date = parse_start(request.start)
     prototype = _prototype(client, request)
     check_target_types(prototype, request.device_types)
     plan = BulkPlan(request, prototype, start_date, check_ramp(client, request.ramp))
-    if request.group is not None:
-        plan.group = resolve_group(client, request.group)
-        return plan
-    plan.device_query = type_query(request.device_types) if request.device_types else str(request.query)
-    if plan.device_query.strip():
-        plan.matching = client.inventory.count(q=plan.device_query)
+    _plan_target(client, plan)
+    if request.config is not None:  # the selection's device types (and configuration support) checked
+        checked = check_configuration_selection(
+            client, prototype, group=plan.group, device_query=plan.device_query
+        )
+        plan.warnings += checked.warnings
+    if not request.force:
+        group_id = str(plan.group.id) if plan.group is not None else None
+        running = find_duplicate(client, prototype.body, group_id=group_id, device_query=plan.device_query)
+        if running is not None:
+            raise duplicate_error(running, _target_label(plan))
     return plan
 
 
-def create_query_group(client: Client, device_query: str) -> ManagedObject:
-    """The UI's hidden dynamic group for a device selection (§11.3). POST /inventory/managedObjects"""
-    return client.inventory.create(
-        {
-            "name": HIDDEN_GROUP_NAME,
-            "type": "c8y_DynamicGroup",
-            "c8y_IsDynamicGroup": {"invisible": {}},
-            "c8y_DeviceQueryString": device_query,
-        }
-    )
+def create_query_group(client: Client, device_query: str, *, report: Report | None = None) -> ManagedObject:
+    """The UI's hidden dynamic group for a device selection (§11.3), created exactly once (``once``).
+
+    POST /inventory/managedObjects
+    """
+    return create_query_group_once(client, device_query, report=report)
 
 
-def execute_bulk(client: Client, plan: BulkPlan) -> BulkOperation:
-    """Create the hidden group (for a query) and the bulk operation.
+def execute_bulk(client: Client, plan: BulkPlan, *, report: Report | None = None) -> BulkOperation:
+    """Create the hidden group (for a query) and the bulk operation, each exactly once.
 
     POST /inventory/managedObjects (hidden group, §11.3), POST /devicecontrol/bulkoperations
     """
     group = plan.group
     if group is None:
-        group = plan.created_group = create_query_group(client, str(plan.device_query))
+        group = plan.created_group = create_query_group(client, str(plan.device_query), report=report)
     request = plan.request
     try:
         return create_bulk(
@@ -153,11 +242,13 @@ def execute_bulk(client: Client, plan: BulkPlan) -> BulkOperation:
             start_date=plan.start_date,
             ramp=plan.ramp,
             note=request.note,
+            report=report,
         )
     except C8yError as error:
         # A definitive refusal leaves nothing to run on the group this run made: remove it again.
         # Without an answer the bulk operation may exist, so its group stays (§14(d)).
-        if plan.created_group is not None and not isinstance(error, TransportError | ServerError):
+        undecided = TransportError | ServerError | RateLimitError
+        if plan.created_group is not None and not isinstance(error, undecided):
             _remove_group(client, plan.created_group)
         raise
 
@@ -175,8 +266,12 @@ def create_bulk(
     start_date: str,
     ramp: float,
     note: str | None = None,
+    report: Report | None = None,
 ) -> BulkOperation:
-    """Schedule the prototype for every device of a group (§11.2). POST /devicecontrol/bulkoperations"""
+    """Schedule the prototype for every device of a group (§11.2), exactly once (``once``).
+
+    POST /devicecontrol/bulkoperations
+    """
     body: dict[str, Any] = {
         "groupId": group_id,
         "operationPrototype": prototype,
@@ -185,33 +280,16 @@ def create_bulk(
     }
     if note is not None:
         body["note"] = note
-    return client.bulk_operations.create(body)
+    return create_bulk_once(client, body, report=report)
 
 
-def retry_bulk(
-    client: Client,
-    bulk_id: str,
-    *,
-    start_date: str,
-    ramp: float | None = None,
-    run_id: str | None = None,
-) -> BulkOperation:
-    """A new bulk operation for the devices whose operation FAILED in ``bulk_id`` (§11.4).
-
-    Only the writable fields are sent (★): failedParentId, a copied prototype with a fresh marker,
-    startDate, creationRamp (the old one unless given) and the old note.
-    GET /devicecontrol/bulkoperations/{id}, POST /devicecontrol/bulkoperations
-    """
-    old = client.bulk_operations.get(bulk_id)
-    if not old.operation_prototype:
-        raise InputError(f"bulk operation {bulk_id} has no operation prototype to copy")
-    chosen = ramp if ramp is not None else old.creation_ramp
-    body: dict[str, Any] = {
-        "failedParentId": old.id or bulk_id,
-        "operationPrototype": with_origin(old.operation_prototype, run_id),
-        "startDate": start_date,
-        "creationRamp": check_ramp(client, chosen),
-    }
-    if old.note is not None:
-        body["note"] = old.note
-    return client.bulk_operations.create(body)
+__all__ = [
+    "HIDDEN_GROUP_NAME",
+    "BulkPlan",
+    "BulkRequest",
+    "create_bulk",
+    "create_query_group",
+    "execute_bulk",
+    "plan_bulk",
+    "type_query",
+]

@@ -20,6 +20,7 @@ from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
+from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.procedures.device.firmware import firmware_fragment
 from c8ydm.procedures.device.software import check_distinct_names
 from c8ydm.procedures.origin import resend_body, with_origin
@@ -43,7 +44,12 @@ def prototype_from_operation(
 
     GET /devicecontrol/operations/{id}
     """
-    body = client.operations.get(operation_id).to_body()
+    return operation_prototype(client.operations.get(operation_id), run_id=run_id)
+
+
+def operation_prototype(operation: Operation, *, run_id: str | None = None) -> dict[str, Any]:
+    """An operation as a bulk prototype: without deviceId (§11.1) and §10's read-only fields."""
+    body = operation.to_body()
     body.pop("deviceId", None)  # §11.1: the prototype is the operation body without deviceId
     return resend_body(body, run_id)
 
@@ -120,6 +126,7 @@ __all__ = [
     "check_target_types",
     "firmware_bulk_description",
     "firmware_prototype",
+    "operation_prototype",
     "prototype_from_operation",
     "software_bulk_description",
     "software_prototype",

@@ -34,7 +34,10 @@ def parse_start(text: str | None, *, now: datetime | None = None) -> str:
         return format_timestamp(now)
     relative = _RELATIVE.match(value)
     if relative:
-        moment = now + timedelta(seconds=float(relative.group(1)) * _UNIT_SECONDS[relative.group(2)])
+        try:
+            moment = now + timedelta(seconds=float(relative.group(1)) * _UNIT_SECONDS[relative.group(2)])
+        except (OverflowError, ValueError):  # beyond year 9999, or too large to be a number of seconds
+            raise InputError(f"start time {value} is too far in the future") from None
     else:
         try:
             moment = parse_timestamp(value)

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import utc_now
-from c8ydm.api.errors import InputError, OperationFailedError, WaitTimeoutError
+from c8ydm.api.errors import ConflictError, InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
 from c8ydm.api.polling import BulkPollSchedule, PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
@@ -90,6 +90,19 @@ def _failure(client: Client, bulk_id: str, bulk: BulkOperation) -> OperationFail
     return OperationFailedError(message, operation_ids=ids, hint=hint)
 
 
+def check_cancellable(bulk: BulkOperation) -> BulkOperation:
+    """The bulk operation, when a cancel can still stop something; ConflictError (exit 7) naming its
+    status when it has ended: a DELETE would only relabel a finished one CANCELED (§11.4)."""
+    if bulk.is_finished or bulk.status == "DELETED":
+        raise ConflictError(
+            f"bulk operation {bulk.id} has already ended ({progress_line(bulk)}); nothing to cancel",
+            hint=f"retry its failed devices with: c8ydm bulk retry {bulk.id}"
+            if (bulk.progress and bulk.progress.failed)
+            else None,
+        )
+    return bulk
+
+
 def wait_for_bulk(
     client: Client,
     bulk_id: str,
@@ -133,6 +146,7 @@ def wait_for_bulk(
 
 __all__ = [
     "STATUS_GROUPS",
+    "check_cancellable",
     "list_bulk",
     "progress_line",
     "status_filter",

@@ -20,11 +20,18 @@ from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.api.resources.advanced_software import SERVICE_NAME
+from c8ydm.procedures.device.compliance import Compliance, device_compliance
+from c8ydm.procedures.device.configuration import (
+    ConfigurationDetails,
+    describe_configuration,
+    has_configuration,
+)
 from c8ydm.procedures.resolve import resolve_group
 
 # §7.4: the software operation styles, in the order a device's support is checked.
 SOFTWARE_OPERATIONS = ("c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software")
 FIRMWARE_OPERATION = "c8y_Firmware"
+PROFILE_OPERATION = "c8y_DeviceProfile"  # §9.2
 SOFTWARE_ITEM_KEYS = ("name", "version", "url", "softwareType")  # §7.4: items are reduced to these
 
 
@@ -170,19 +177,29 @@ def _has_software(device: ManagedObject) -> bool:
 
 @dataclass
 class DeviceDetails:
-    """A device with its firmware and software and the last operation of each (§6, §7)."""
+    """A device with its firmware, software, configuration and device profile, and the last
+    operation of each (§6-§8, §9.2); ``profile`` compares the device with the profile it reports
+    (compliance.py)."""
 
     device: ManagedObject
     last_firmware_operation: Operation | None = None
     software: InstalledSoftware = field(default_factory=lambda: InstalledSoftware(None))
     last_software_operation: Operation | None = None
+    configuration: ConfigurationDetails | None = None  # None: the device shows no configuration tab
+    profile: Compliance | None = None
+    last_profile_operation: Operation | None = None
+
+
+def _has_profiles(device: ManagedObject) -> bool:
+    return PROFILE_OPERATION in supported_operations(device) or device.has_fragment("c8y_Profile")
 
 
 def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
-    """A device's firmware and software with their last operations.
+    """A device's firmware, software, configuration and device profile with their last operations.
 
     GET /devicecontrol/operations?deviceId=<id>&fragmentType=<X>&…&revert=true&pageSize=1 (each
-    area's last operation), and the installed software (§7.2).
+    area's last operation), the installed software (§7.2), the configuration (§8), the profile the
+    device reports (§9.2).
     """
     assert device.id is not None
     details = DeviceDetails(device)
@@ -191,4 +208,11 @@ def describe_device(client: Client, device: ManagedObject) -> DeviceDetails:
     if _has_software(device):
         details.software = installed_software(client, device)
         details.last_software_operation = last_software_operation(client, device.id)
+    if has_configuration(device):
+        details.configuration = describe_configuration(client, device)
+    if _has_profiles(device):
+        # §9.2: the newest profile operation; "pending" when it is not SUCCESSFUL (views say so).
+        details.last_profile_operation = client.operations.latest(device.id, PROFILE_OPERATION)
+        installed = details.software.items if details.software.source is not None else None
+        details.profile = device_compliance(client, device, installed)
     return details

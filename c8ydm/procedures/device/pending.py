@@ -31,7 +31,7 @@ SOFTWARE_FRAGMENTS = ("c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software") 
 class OperationKind:
     """Which operations count as one kind; see the module docstring."""
 
-    label: str  # for people: "firmware", "software", "configuration of type 'agent'"
+    label: str  # for people: "firmware", "software", "configuration send of type 'agent'"
     fragments: tuple[str, ...]
     select: Callable[[Operation], bool] | None = None
     scan: int = 1
@@ -44,14 +44,62 @@ class OperationKind:
 FIRMWARE_KIND = OperationKind("firmware", ("c8y_Firmware",))
 SOFTWARE_KIND = OperationKind("software", SOFTWARE_FRAGMENTS)
 PROFILE_KIND = OperationKind("device profile", ("c8y_DeviceProfile",))
+# §8.1: saving and reloading a text configuration act on the same file; "last operation" is the newer
+# of the two, so they are one kind.
+TEXT_CONFIGURATION_KIND = OperationKind("text configuration", ("c8y_Configuration", "c8y_SendConfiguration"))
 _KINDS_BY_FRAGMENT = {
-    fragment: kind for kind in (FIRMWARE_KIND, SOFTWARE_KIND, PROFILE_KIND) for fragment in kind.fragments
+    fragment: kind
+    for kind in (FIRMWARE_KIND, SOFTWARE_KIND, PROFILE_KIND, TEXT_CONFIGURATION_KIND)
+    for fragment in kind.fragments
 }
+
+# §8.3: snapshot requests (uploads) and sends (downloads) of configuration files, per type.
+CONFIG_UPLOAD = "c8y_UploadConfigFile"
+CONFIG_DOWNLOAD = "c8y_DownloadConfigFile"
+CONFIG_SCAN = 2000  # §8.3 step 1: pageSize=2000, newest first
+_CONFIG_ACTIONS = {CONFIG_UPLOAD: "configuration snapshot request", CONFIG_DOWNLOAD: "configuration send"}
+
+
+def fragment_type(operation: Mapping[str, Any], fragment: str) -> str | None:
+    """The ``type`` of an operation's configuration fragment; None when it has none or an empty one
+    (the legacy pseudo-type, §8.3 step 2)."""
+    value = operation.get(fragment)
+    found = value.get("type") if isinstance(value, Mapping) else None
+    return str(found) if found else None
+
+
+@dataclass(frozen=True)
+class _OfConfigType:
+    """§8.3 step 2: an operation whose fragment ``type`` equals ``config_type`` (None: has no type)."""
+
+    fragment: str
+    config_type: str | None
+
+    def __call__(self, operation: Operation) -> bool:
+        return fragment_type(operation.to_body(), self.fragment) == self.config_type
+
+
+def configuration_kind(fragment: str, config_type: str | None) -> OperationKind:
+    """Snapshot requests (``c8y_UploadConfigFile``) or sends (``c8y_DownloadConfigFile``) of one
+    configuration type (None: the legacy pseudo-type): the newest of a 2000-operation page whose
+    fragment has that type decides (§8.3). Equal arguments give equal kinds."""
+    what = f"of type {config_type!r}" if config_type else "(legacy snapshot)"
+    return OperationKind(
+        f"{_CONFIG_ACTIONS[fragment]} {what}",
+        (fragment,),
+        select=_OfConfigType(fragment, config_type),
+        scan=CONFIG_SCAN,
+    )
 
 
 def kind_of_body(body: Mapping[str, Any]) -> OperationKind | None:
     """The kind of an operation body about to be sent (by its fragment), if it has one of the above."""
-    return next((_KINDS_BY_FRAGMENT[key] for key in body if key in _KINDS_BY_FRAGMENT), None)
+    for key in body:
+        if key in _CONFIG_ACTIONS:
+            return configuration_kind(key, fragment_type(body, key))
+        if key in _KINDS_BY_FRAGMENT:
+            return _KINDS_BY_FRAGMENT[key]
+    return None
 
 
 class PendingOperationError(ConflictError):

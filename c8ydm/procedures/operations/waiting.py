@@ -43,11 +43,15 @@ def wait_for_operations(
     """Poll until every operation is SUCCESSFUL or FAILED; see the module docstring for the outcome.
 
     ``operations`` are ids or already-read operations (their status is the first look). In dry-run
-    mode nothing was created, so nothing is waited for: the operations come back as given.
+    mode nothing is waited for, but look-ups run as always: ids are read once (one look, as below;
+    a missing one is NotFoundError, exit 4) and come back with the operations given as objects
+    (those a dry run "created" exist nowhere, so they are not read).
     """
-    given = [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
     if client.dry_run:
-        return given
+        ids = [op for op in operations if isinstance(op, str)]
+        read = {op.id: op for op in _look(client, [Operation(id=op_id) for op_id in ids], few)}
+        return [op if isinstance(op, Operation) else read[op] for op in operations]
+    given = [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
     policy = policy or PollPolicy()
     labels = labels or {}
     current = {op.id or "": op for op in given}

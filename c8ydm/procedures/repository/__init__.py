@@ -9,4 +9,5 @@ add         plan_add / execute_add: the UI's add flow for every kind
 manage      list, show, edit
 delete      plan_delete / execute_delete
 download    download_file (streamed)
+profiles/   device profiles: content, item pickers, create/copy/edit, set (one PUT, verified)
 """

@@ -21,11 +21,14 @@ from typing import Any
 from c8ydm.api.client import Client
 from c8ydm.api.errors import ConflictError, InputError, NotFoundError
 from c8ydm.api.models.inventory import Binary, ManagedObject
-from c8ydm.procedures.inputs import check_upload_file, reject_blank, reject_blanks
-from c8ydm.procedures.repository.checks import check_fields, check_locked_fields, check_new_entry
+from c8ydm.procedures.reconcile import create_once
+from c8ydm.procedures.repository.checks import check_locked_fields, check_new_entry, validate_add
+from c8ydm.procedures.repository.content import refuse_different_content
+from c8ydm.procedures.repository.existing import accept_existing, unlinked_binary
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import find_entry, resolve_entry
-from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary, reconciled, upload
+from c8ydm.procedures.repository.steps import GlobalFlags, Undo, link_binary
+from c8ydm.procedures.repository.uploads import LocalFile, provide_binary, upload_target
 from c8ydm.procedures.repository.versions import (
     Version,
     find_version,
@@ -34,8 +37,6 @@ from c8ydm.procedures.repository.versions import (
     list_versions,
     versions_of,
 )
-
-IF_EXISTS_CHOICES = ("fail", "skip")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class AddRequest:
     patch: str | None = None
     if_exists: str = "fail"
     fields: Mapping[str, str | None] = field(default_factory=dict)
+    # The uploaded binary's file name and type when they are not the file's own: a device snapshot
+    # is saved under the entered name with type c8y_upload, as the UI does (§8.3).
+    upload_name: str | None = None
+    upload_type: str | None = None
 
     def __post_init__(self) -> None:
         validate_add(self)  # valid by construction: checked once, before any request
@@ -73,6 +78,8 @@ class AddPlan:
     base: Version | None = None
     existing: Version | None = None  # the version or patch that already exists (--if-exists skip)
     is_existing_entry: bool = False  # a single-level entry that exists (--if-exists skip)
+    local: LocalFile | None = None  # the file to upload, with its size and SHA-256
+    unlinked_binary: str | None = None  # an existing version's binary an interrupted add left unlinked
 
     @property
     def is_unchanged(self) -> bool:
@@ -92,39 +99,15 @@ class AddResult:
     request: AddRequest | None = None
 
 
-def validate_add(request: AddRequest) -> None:
-    """§3.8/§5.3's checks, before any request: required fields, no blanks, exactly one source, the file."""
-    kind = request.kind
-    reject_blank(request.name, "the name")
-    if kind.versions is not None:
-        reject_blank(request.version or "", "--version")
-    elif request.version is not None:
-        raise InputError(f"{kind.label} entries have no versions")
-    if request.patch is not None and not kind.has_patches:
-        raise InputError(f"{kind.label} has no patches: --patch is for firmware only")
-    check_fields(kind, request.fields)
-    reject_blanks(
-        {
-            "--patch": request.patch,
-            "--url": request.url,
-            "--description": request.description,
-            "--device-type": request.device_type,
-        }
-    )
-    if (request.file is None) == (request.url is None):
-        raise InputError("give exactly one of --file PATH or --url URL")
-    if request.if_exists not in IF_EXISTS_CHOICES:
-        raise InputError(f"--if-exists must be one of {', '.join(IF_EXISTS_CHOICES)}")
-    if request.file is not None:
-        check_upload_file(request.file)
-
-
 def plan_add(client: Client, request: AddRequest) -> AddPlan:
     """Validate, resolve the entry and its versions, and decide: create, skip, or fail (exit 7).
 
     GET the entry by id or name (§3.3 lookup); for an existing entry GET its versions (§3.2).
     """
     kind = request.kind
+    local = None
+    if request.file is not None:
+        local = LocalFile.read(request.file, name=request.upload_name, mime=request.upload_type)
     try:
         entry = resolve_entry(client, kind, request.name)
     except NotFoundError:
@@ -134,23 +117,42 @@ def plan_add(client: Client, request: AddRequest) -> AddPlan:
                 hint="a patch is added to an existing firmware version",
             ) from None
         check_new_entry(kind, request.name, request.description, request.given_fields)
-        return AddPlan(request, None)
+        return AddPlan(request, None, local=local)
     if kind.versions is None:
-        return _plan_existing_entry(request, entry)
-    return _plan_version(client, request, entry)
+        return _plan_existing_entry(client, request, entry, local)
+    plan = _plan_version(client, request, entry, local)
+    plan.local = local
+    return plan
 
 
-def _plan_existing_entry(request: AddRequest, entry: ManagedObject) -> AddPlan:
-    """A single-level entry of that name exists: skip it or fail (exit 7)."""
+def _plan_existing_entry(
+    client: Client, request: AddRequest, entry: ManagedObject, local: LocalFile | None
+) -> AddPlan:
+    """A single-level entry of that name exists: fail (exit 7), or skip it when it holds exactly what
+    was asked for (same file or URL, same fields; ``content``); a difference is exit 7 too. A binary
+    an interrupted add left unlinked is linked when skipping (``existing``).
+
+    GET the stored binary's size (and its content, streamed, unless c8ydm's marker has its digest),
+    and the entry's child additions when a file is given.
+    """
+    kind = request.kind
     if request.if_exists == "fail":
         raise ConflictError(
-            f"{request.kind.label} {entry.name!r} already exists (id {entry.id})",
-            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {request.kind.command} edit",
+            f"{kind.label} {entry.name!r} already exists (id {entry.id})",
+            hint=f"add --if-exists skip to accept it, or change it with: c8ydm {kind.command} edit",
         )
-    return AddPlan(request, entry, is_existing_entry=True)
+    refuse_different_content(
+        client, kind, entry, description=request.description, device_type=request.device_type,
+        fields=request.given_fields, file=request.file, url=request.url,
+    )  # fmt: skip
+    stored = str(entry.fragment("url") or "")
+    unlinked = unlinked_binary(client, entry.id, stored) if local is not None else None
+    return AddPlan(request, entry, is_existing_entry=True, local=local, unlinked_binary=unlinked)
 
 
-def _plan_version(client: Client, request: AddRequest, entry: ManagedObject) -> AddPlan:
+def _plan_version(
+    client: Client, request: AddRequest, entry: ManagedObject, local: LocalFile | None
+) -> AddPlan:
     kind = request.kind
     if is_legacy(entry):  # §2.2: legacy entries keep their only version on the entry itself
         raise InputError(
@@ -163,13 +165,17 @@ def _plan_version(client: Client, request: AddRequest, entry: ManagedObject) -> 
     wanted = request.patch if request.patch is not None else request.version
     existing = next((item for item in siblings if item.version == wanted), None)
     if existing is not None:
-        if request.if_exists == "fail":
-            what = f"patch {wanted!r} of version {request.version!r}" if base else f"version {wanted!r}"
-            raise ConflictError(
-                f"{kind.label} {entry.name!r} already has {what}",
-                hint="add --if-exists skip to accept an existing version",
-            )
-        return AddPlan(request, entry, base, existing)
+        what = f"patch {wanted!r} of version {request.version!r}" if base else f"version {wanted!r}"
+        conflict = ConflictError(
+            f"{kind.label} {entry.name!r} already has {what}",
+            hint="add --if-exists skip to accept an existing version",
+        )
+        unlinked = accept_existing(
+            client, conflict, what=f"{kind.label} {entry.name!r} {what}",
+            is_skip=request.if_exists == "skip", parent_id=existing.id, stored_url=existing.url,
+            file=local, url=request.url,
+        )  # fmt: skip
+        return AddPlan(request, entry, base, existing, unlinked_binary=unlinked)
     check_locked_fields(
         kind,
         entry,
@@ -190,17 +196,19 @@ def execute_add(
 ) -> AddResult:
     """Send steps 0-4 (§3.3/§3.4/§4/§5.1); on failure remove what this run created and re-raise.
 
-    ``on_bytes(n)`` is called with each chunk size of the upload; ``on_undo(text)`` per clean-up step.
+    ``on_bytes(n)`` is called with each chunk size of the upload; ``on_undo(text)`` per clean-up,
+    adoption or repair step (what an interrupted earlier run left behind: ``uploads.py``).
     """
     request, kind = plan.request, plan.request.kind
     if plan.is_unchanged:
-        assert plan.entry is not None
-        version = plan.existing.mo if plan.existing is not None else None
-        return AddResult("unchanged", plan.entry, version, request=request)
+        return _finish_existing(client, plan, on_undo)
     extra = (flags or GlobalFlags(client)).fragments(kind.global_flag)  # step 0
     undo = Undo(client, on_undo)
     try:
-        binary = upload(client, request.file, extra, on_bytes) if request.file is not None else None
+        binary = None
+        if plan.local is not None:  # step 1
+            target = upload_target(kind.entry_type, request.name.strip(), request.version, request.patch)
+            binary = provide_binary(client, plan.local, target, extra, on_bytes, on_undo)
         url = request.url or ""
         if binary is not None:
             undo.binary_id = binary.id
@@ -218,6 +226,20 @@ def execute_add(
         undo.explain(error)
         raise
     return AddResult("created", entry, version, binary, is_new_entry=plan.entry is None, request=request)
+
+
+def _finish_existing(client: Client, plan: AddPlan, report: Callable[[str], None] | None) -> AddResult:
+    """``--if-exists skip``: nothing new; a binary an interrupted add left unlinked is linked now."""
+    assert plan.entry is not None
+    version = plan.existing.mo if plan.existing is not None else None
+    if plan.unlinked_binary is not None:
+        parent = version.id if version is not None else plan.entry.id
+        assert parent is not None
+        link_binary(client, parent, plan.unlinked_binary)
+        if report is not None:
+            done = "Would link" if client.dry_run else "Linked"
+            report(f"{done} binary {plan.unlinked_binary} under {parent}: an interrupted add had not.")
+    return AddResult("unchanged", plan.entry, version, request=plan.request)
 
 
 def _entry_fields(kind: RepoKind, values: Mapping[str, Any], device_type: str | None) -> dict[str, Any]:
@@ -245,9 +267,11 @@ def _save_entry(client: Client, plan: AddPlan, extra: dict[str, Any], undo: Undo
     if kind.versions is None:
         body["url"] = url  # §5.1: a single-level entry holds the file's url itself
     body.update(_entry_fields(kind, request.given_fields, request.device_type))
-    created = reconciled(
+    created = create_once(
+        client,
         lambda: client.inventory.create({**body, **extra}),
         lambda: find_entry(client, kind, name),
+        what=f"{kind.label} entry {name!r}",
     )
     undo.entry_id = created.id
     return created
@@ -264,9 +288,11 @@ def _add_version(
     dependency = plan.base.version if plan.base is not None else None
     if dependency is not None:
         body["c8y_Patch"] = {"dependency": dependency}
-    created = reconciled(
+    created = create_once(
+        client,
         lambda: client.inventory.create_child_addition(entry_id, {**body, **extra}),
         lambda: find_version_mo(client, kind, entry_id, version, dependency),
+        what=f"version {version!r}",
     )
     undo.version_id = created.id
     return created

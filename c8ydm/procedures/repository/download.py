@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.api.transfer import CHUNK_BYTES, DownloadProgress
+from c8ydm.api.transfer import CHUNK_BYTES, DownloadProgress, is_special_file, special_file_error
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import resolve_entry
 from c8ydm.procedures.repository.versions import find_patch, find_version, list_versions
@@ -47,6 +47,8 @@ def destination(to: Path | None, file_name: str, *, overwrite: bool) -> Path:
     InputError when the file exists and ``overwrite`` is false.
     """
     dest = (to or Path.cwd()) / file_name if to is None or to.is_dir() else to
+    if is_special_file(dest):
+        raise special_file_error(dest)
     if dest.exists() and not overwrite:
         raise InputError(f"{dest} already exists", hint="add --yes to overwrite it, or choose another --to")
     if dest.is_dir():

@@ -12,6 +12,8 @@ so a new kind is one more spec here (plus its view and command module), not a ne
 - ``global_flag``: the ``c8y_<Kind>AsGlobal`` fragment of the ``c8y_Global`` check (§2.1).
 - ``is_edited_per_field``: the details page's one PUT per field (§3.5, §4), or one PUT of the whole
   entry (configuration, §5.2).
+- ``max_length``: the add dialog's limit on name, description, device type and the extra fields
+  (configuration: 254 characters, §5.3); None where the contract gives none (§3.8).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class RepoKind:
     fields: tuple[EntryField, ...] = ()
     is_edited_per_field: bool = True
     is_description_required_for_new: bool = True  # §3.8 (firmware, software); optional for §5.3
+    max_length: int | None = None
 
     @property
     def has_patches(self) -> bool:
@@ -116,8 +119,21 @@ CONFIGURATION = RepoKind(
     fields=(EntryField("configurationType", "--type"),),
     is_edited_per_field=False,
     is_description_required_for_new=False,
+    max_length=254,
 )
 KINDS = (FIRMWARE, SOFTWARE, CONFIGURATION)
+# Device profiles (§2, §9.1): an entry with no versions, no file and no c8y_Global. Only the generic
+# lookup, list query and delete serve it; its writes (create, copy, edit, set) are the profile
+# module's (``repository/profiles/``), so it is not among the KINDS that add, edit and download.
+PROFILE = RepoKind(
+    label="device profile",
+    command="profile",
+    entry_type="c8y_Profile",
+    device_type_path="c8y_Filter.type",
+    global_flag=None,  # §2.1: "The UI never gives profiles c8y_Global"
+    versions=None,
+    is_description_required_for_new=False,
+)
 
 
 def kinds_with_field(path: str) -> list[str]:

@@ -5,16 +5,18 @@ Deleting is in ``delete``, downloading in ``download``, adding in ``add``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import mo_id_from_url
 from c8ydm.api.errors import ConflictError, InputError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.procedures.inputs import reject_blanks
-from c8ydm.procedures.repository.checks import check_fields
+from c8ydm.procedures.inputs import check_repository_url, check_upload_file, reject_blanks
+from c8ydm.procedures.repository.checks import check_entry_lengths, check_fields
+from c8ydm.procedures.repository.edit_file import replace_file, whole_entry
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import find_entry, list_query, resolve_entry
 from c8ydm.procedures.repository.versions import Version, count_base_versions_of, list_versions
@@ -95,8 +97,9 @@ def binary_name(version: Version) -> str | None:
 
 @dataclass(frozen=True)
 class EditRequest:
-    """The fields to change; ``fields`` are the kind's extra fields by Cumulocity name. Checked when
-    made: at least one valid change (InputError, before any request)."""
+    """The fields to change; ``fields`` are the kind's extra fields by Cumulocity name; ``file`` or
+    ``url`` replace a single-level entry's file (§5.2). Checked when made: at least one valid change
+    (InputError, before any request)."""
 
     kind: RepoKind
     name: str | None = None
@@ -104,19 +107,49 @@ class EditRequest:
     device_type: str | None = None
     clear_device_type: bool = False
     fields: Mapping[str, str | None] = field(default_factory=dict)
+    file: Path | None = None
+    url: str | None = None
 
     def __post_init__(self) -> None:
         kind = self.kind
         reject_blanks(
-            {"--name": self.name, "--description": self.description, "--device-type": self.device_type}
+            {
+                "--name": self.name,
+                "--description": self.description,
+                "--device-type": self.device_type,
+                "--url": self.url,
+            }
         )
         check_fields(kind, self.fields)
+        check_entry_lengths(kind, self.name, self.description, self.device_type, self.fields)
         if self.device_type is not None and self.clear_device_type:
             raise InputError("give --device-type or --no-device-type, not both")
-        if not self.changes():
+        self._check_source()
+        if not self.changes() and not self.has_new_source:
             options = ["--name", "--description", "--device-type", "--no-device-type"]
             options += [spec.option for spec in kind.fields]
+            options += ["--file", "--url"] if kind.versions is None else []
             raise InputError(f"nothing to change: give at least one of {', '.join(options)}")
+
+    @property
+    def has_new_source(self) -> bool:
+        """Whether a new file or URL replaces the entry's."""
+        return self.file is not None or self.url is not None
+
+    def _check_source(self) -> None:
+        if not self.has_new_source:
+            return
+        if self.kind.versions is not None:
+            raise InputError(
+                f"{self.kind.label} files belong to versions",
+                hint=f"add a version with: c8ydm {self.kind.command} add",
+            )
+        if self.file is not None and self.url is not None:
+            raise InputError("give --file PATH or --url URL, not both")
+        if self.file is not None:
+            check_upload_file(self.file)
+        if self.url is not None:
+            check_repository_url(self.url)
 
     def changes(self) -> list[dict[str, Any]]:
         """One fragment per changed field, in the details page's order."""
@@ -133,8 +166,16 @@ class EditRequest:
         return changes
 
 
-def edit_entry(client: Client, value: str, request: EditRequest) -> ManagedObject:
-    """Change an entry: one PUT per field (§3.5, §4), or one PUT of the whole entry (§5.2).
+def edit_entry(
+    client: Client,
+    value: str,
+    request: EditRequest,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+    on_undo: Callable[[str], None] | None = None,
+) -> ManagedObject:
+    """Change an entry: one PUT per field (§3.5, §4), or one PUT of the whole entry (§5.2), with a
+    new file or URL put in place first (``edit_file``; ``on_bytes`` per uploaded chunk).
 
     PUT /inventory/managedObjects/<entryId>  {"id","name"} | {"id","description"} |
         {"id","c8y_Filter":{"type"}} | {"id","softwareType"}
@@ -150,20 +191,14 @@ def edit_entry(client: Client, value: str, request: EditRequest) -> ManagedObjec
                 f"another {kind.label} is already named {request.name.strip()!r} (id {other.id})"
             )
     changes = request.changes()
+    if request.has_new_source:
+        return replace_file(
+            client, kind, entry, changes, file=request.file, url=request.url, on_bytes=on_bytes,
+            on_undo=on_undo,
+        )  # fmt: skip
     if not kind.is_edited_per_field:
-        return client.inventory.update(entry.id, _whole_entry(kind, entry, changes))
+        return client.inventory.update(entry.id, whole_entry(kind, entry, changes))
     updated = entry
     for body in changes:
         updated = client.inventory.update(entry.id, body)
     return updated
-
-
-def _whole_entry(kind: RepoKind, entry: ManagedObject, changes: list[dict[str, Any]]) -> dict[str, Any]:
-    """§5.2: the entry's editable fields as they are, with the changes applied, in one body."""
-    current = entry.to_body()
-    keep = ("name", "description", "type", "url", kind.device_type_path.split(".")[0], "c8y_Global")
-    body = {key: current[key] for key in keep if key in current}
-    body.update({spec.path: current[spec.path] for spec in kind.fields if spec.path in current})
-    for change in changes:
-        body.update(change)
-    return body

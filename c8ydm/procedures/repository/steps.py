@@ -1,26 +1,21 @@
-"""The building blocks of writing to a repository: the c8y_Global check, reconciling creates, the
-upload and the link of a binary, and undoing what a failed run created (contract §1.11, §2.1, §3.3).
+"""The building blocks of writing to a repository: the c8y_Global check, the link of a binary, and
+undoing what a failed run created (contract §1.11, §2.1, §3.3).
 
-Rule 14(d): a POST that creates something is never retried blindly. When one fails without a
-definitive answer (no response, or a 5xx that may have come from a gateway after the tenant acted),
-the object is looked up first (§3.3's lookups); only what is found is used, nothing is re-created.
+Rule 14(d): a POST that creates something is never retried blindly; every create goes through
+``procedures.reconcile.create_once`` with §3.3's lookups (uploads: ``uploads.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from c8ydm.api.client import Client
-from c8ydm.api.conventions import parse_timestamp, utc_now
-from c8ydm.api.errors import C8yError, ServerError, TransportError
-from c8ydm.api.models.inventory import Binary
-from c8ydm.api.transfer import ProgressCallback, guess_mime
+from c8ydm.api.errors import C8yError
+from c8ydm.api.transfer import ProgressCallback
+from c8ydm.procedures.reconcile import create_once
 
-T = TypeVar("T")
 # §2.1: the UI's global-configuration check; createdFrom is not in the spec but is sent anyway.
 GLOBAL_CONFIG_TYPE = "c8y_GlobalObjectConfiguration"
 GLOBAL_CREATED_FROM = "1990-01-01"
@@ -55,36 +50,8 @@ class GlobalFlags:
         return dict(GLOBAL_FRAGMENT) if flag is not None and self.is_global(flag) else {}
 
 
-def reconciled(create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
-    """``create()``; if it fails without a definitive answer, the object ``lookup()`` finds, if any."""
-    try:
-        return create()
-    except (TransportError, ServerError) as error:
-        try:
-            found = lookup()
-        except C8yError:
-            found = None
-        if found is None:
-            raise error from None
-        return found
-
-
-def find_uploaded_binary(client: Client, name: str, mime: str, started: datetime) -> Binary | None:
-    """§3.3 ⚠ binary lookup after an upload without an answer: the current user's binaries of that
-    type with this name, last updated at or after the upload started; only a single match counts.
-
-    GET /inventory/binaries?owner=<current user>&type=<mime>&pageSize=2000
-    """
-    owner = client.tenant.current_user().user_name
-    candidates = [
-        binary
-        for binary in client.binaries.list(owner=owner, type=mime)
-        if binary.name == name and binary.last_updated and parse_timestamp(binary.last_updated) >= started
-    ]
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def _progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None:
+def byte_progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None:
+    """An upload progress callback that reports each chunk's size to ``on_bytes``."""
     if on_bytes is None:
         return None
     last = [0]
@@ -95,18 +62,6 @@ def _progress(on_bytes: Callable[[int], None] | None) -> ProgressCallback | None
         last[0] = sent  # a replayed body starts again at 0
 
     return progress
-
-
-def upload(
-    client: Client, path: Path, extra: dict[str, Any], on_bytes: Callable[[int], None] | None
-) -> Binary:
-    """§1.11: POST /inventory/binaries with ``object`` {"name","type"[,"c8y_Global"]}; reconciled."""
-    now = utc_now()
-    started = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the tenant keeps milliseconds
-    return reconciled(
-        lambda: client.binaries.upload(path, fragments=extra, on_progress=_progress(on_bytes)),
-        lambda: find_uploaded_binary(client, path.name, guess_mime(path.name), started),
-    )
 
 
 def is_linked(client: Client, parent_id: str, child_id: str) -> bool:
@@ -126,7 +81,7 @@ def link_binary(client: Client, parent_id: str, binary_id: str) -> None:
         client.inventory.link_child(parent_id, binary_id)
         return True
 
-    reconciled(link, lambda: is_linked(client, parent_id, binary_id) or None)
+    create_once(client, link, lambda: is_linked(client, parent_id, binary_id) or None, what="link")
 
 
 @dataclass
@@ -170,11 +125,12 @@ class Undo:
             delete(object_id)
         except C8yError as error:
             self.left_behind.append(f"{what} {object_id}")
-            self._say(f"Could not remove the {what} {object_id} this run created: {error.message}")
+            self.say(f"Could not remove the {what} {object_id} this run created: {error.message}")
             return False
-        self._say(f"Removed the {what} {object_id} this run created.")
+        self.say(f"Removed the {what} {object_id} this run created.")
         return True
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Report a clean-up step (to the callback given, if any)."""
         if self.report is not None:
             self.report(text)

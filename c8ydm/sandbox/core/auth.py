@@ -147,7 +147,8 @@ def check_credentials(state: SandboxState, user_name: str, password: str) -> dic
     builtin = {options.admin_user: options.admin_password, options.readonly_user: options.readonly_password}
     if user_name in builtin:
         user = builtin_user(state, user_name)
-        if user is not None and hmac.compare_digest(builtin[user_name], password):
+        # Bytes, not str: compare_digest refuses non-ASCII strings, and any password may be typed.
+        if user is not None and hmac.compare_digest(builtin[user_name].encode(), password.encode()):
             return user
         raise unauthorized()
     user = state.store.get("users", user_name)

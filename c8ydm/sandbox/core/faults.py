@@ -4,7 +4,8 @@ Off by default. Rules come from `SandboxOptions.faults` (CLI `--fault`) and from
 (endpoints/sandbox_admin.py):
 
     GET    /sandbox/admin/faults        -> {"faults": [rule, ...]}
-    POST   /sandbox/admin/faults        body: [rule, ...]  (replaces all rules; 200 with the new list)
+    POST   /sandbox/admin/faults[?seed=N] body: [rule, ...] (replaces all rules; draws start from N,
+                                        default the sandbox's seed; 200 with the new list)
     DELETE /sandbox/admin/faults        -> 204, no rules any more
 
 A rule is `{"pattern", "kind", "rate", "seconds"}` or the text form `PATTERN:KIND[:RATE[:SECONDS]]`
@@ -48,10 +49,11 @@ class FaultInjector:
         with self._lock:
             return list(self._rules)
 
-    def set_rules(self, rules: list[FaultRule]) -> None:
+    def set_rules(self, rules: list[FaultRule], *, seed: int | None = None) -> None:
+        """Replace the rules; the draws start again from ``seed`` (default: the sandbox's seed)."""
         with self._lock:
             self._rules = list(rules)
-            self._random = random.Random(self._seed)
+            self._random = random.Random(self._seed if seed is None else seed)
 
     def decide(self, method: str, path: str) -> tuple[float, FaultRule | None]:
         """(seconds of latency to add, the terminal fault or None) for one request."""

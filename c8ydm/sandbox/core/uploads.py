@@ -48,6 +48,7 @@ class _PartCollector:
         self.directory = directory
         self.upload = Upload()
         self.headers: dict[str, str] = {}
+        self.raw_headers: dict[str, bytes] = {}
         self.header_field = b""
         self.header_value = b""
         self.sink: IO[bytes] | None = None
@@ -56,6 +57,7 @@ class _PartCollector:
 
     def on_part_begin(self) -> None:
         self.headers = {}
+        self.raw_headers = {}
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self.header_field += data[start:end]
@@ -64,13 +66,15 @@ class _PartCollector:
         self.header_value += data[start:end]
 
     def on_header_end(self) -> None:
-        self.headers[self.header_field.decode("latin-1").lower()] = self.header_value.decode(
-            "utf-8", "replace"
-        )
+        field = self.header_field.decode("latin-1").lower()
+        self.headers[field] = self.header_value.decode("utf-8", "replace")
+        self.raw_headers[field] = bytes(self.header_value)
         self.header_field, self.header_value = b"", b""
 
     def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self.headers.get("content-disposition", ""))
+        # The raw bytes: browsers and clients send a file name as UTF-8 (RFC 7578 §4.2), which the
+        # text form could not carry through parse_options_header (it re-encodes text as latin-1).
+        _, options = parse_options_header(self.raw_headers.get("content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         if name == FILE_PART and self.upload.path is None:

@@ -13,14 +13,23 @@
 |                           | binary, a `c8y_ConfigurationDump` MO, `c8y_ConfigurationDump {id}`    |
 | c8y_Configuration         | `c8y_Configuration {config}` (§8.1)                                    |
 | c8y_SendConfiguration     | `c8y_Configuration` reported again (§8.1)                              |
-| c8y_DeviceProfile         | firmware, software and configuration of the profile, then              |
+| c8y_DeviceProfile         | on EXECUTING `c8y_Profile {…, profileExecuted: false}`; then firmware, |
+|                           | software and typed configuration, each reported when done; then        |
 |                           | `c8y_Profile {profileId, profileName, profileExecuted: true}` (§9.2)   |
 | c8y_Restart               | nothing                                                                |
 
 An operation whose fragment is not in the device's `c8y_SupportedOperations` fails, as does a
 software item of a type the device does not declare in `c8y_SupportedSoftwareTypes`, a
 configuration type not in `c8y_SupportedConfigurations`, and a download from an internal binary
-URL that does not exist.
+URL that does not exist. A profile step the device has no support for (firmware without
+`c8y_Firmware`, software without a software operation, configuration without a type) fails the
+profile at that step, after the earlier steps were applied. A configuration file a device
+downloaded from the tenant is what its next snapshot of that type uploads (agent_files).
+
+A device's private `_agent` document (never rendered; devices/fleet.py sets it) can make it
+misbehave in the configuration area only: `configurationDelayFactor` multiplies the time per state
+change of its configuration operations (a slow agent, so that "one request at a time" can be
+seen), `failsConfiguration` fails them with a realistic reason.
 """
 
 from __future__ import annotations
@@ -58,12 +67,32 @@ _SIMULATED_FAILURES = {
     "c8y_DeviceProfile": "Device profile failed: firmware step did not complete",
 }
 _INTERNAL_BINARY = re.compile(r"/inventory/binaries/(\d+)")
+CONFIGURATION_OPERATIONS = frozenset(
+    {"c8y_DownloadConfigFile", "c8y_UploadConfigFile", "c8y_Configuration", "c8y_SendConfiguration"}
+)
 
 
 class OperationFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _agent(device: dict[str, Any]) -> dict[str, Any]:
+    value = device.get("_agent")
+    return value if isinstance(value, dict) else {}
+
+
+def delay_factor(device: dict[str, Any], op: dict[str, Any]) -> float:
+    """How many times the usual delay each state change of `op` takes on `device` (see the docstring)."""
+    if CONFIGURATION_OPERATIONS.isdisjoint(op):
+        return 1.0
+    return float(_agent(device).get("configurationDelayFactor", 1.0))
+
+
+def always_fails(device: dict[str, Any], kind: str) -> bool:
+    """Whether the device fails every operation of this kind (a failing configuration agent)."""
+    return kind in CONFIGURATION_OPERATIONS and bool(_agent(device).get("failsConfiguration"))
 
 
 def simulated_failure(kind: str) -> str:
@@ -187,13 +216,13 @@ def _check_config_type(device: dict[str, Any], config_type: str) -> None:
 
 def _download_config(state: SandboxState, device: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
     url = spec.get("url")
-    config_type = spec.get("type")
+    config_type = str(spec.get("type") or "")
     _check_download(state, url)
     snapshot = agent_files.find_snapshot(state, url, (spec.get("c8y_ConfigurationDump") or {}).get("id"))
     if config_type:
-        _check_config_type(device, str(config_type))
+        _check_config_type(device, config_type)
         name = str((snapshot or {}).get("name") or str(url).rsplit("/", 1)[-1])
-        return {
+        changes: dict[str, Any] = {
             f"c8y_Configuration_{config_type}": {
                 "name": name,
                 "time": state.store.now(),
@@ -201,35 +230,72 @@ def _download_config(state: SandboxState, device: dict[str, Any], spec: dict[str
                 "url": url,
             }
         }
-    # The UI's hint: external URLs only work with typed devices, not legacy ones (contract §5.3).
-    if snapshot is None:
+    elif snapshot is None:
+        # The UI's hint: external URLs only work with typed devices, not legacy ones (contract §5.3).
         raise OperationFailed(f"Legacy configuration needs a snapshot from the repository; {url} is none")
-    return {"c8y_ConfigurationDump": {"id": snapshot["id"]}}
+    else:
+        changes = {"c8y_ConfigurationDump": {"id": snapshot["id"]}}
+    agent_files.remember_config(state, device, config_type, url)
+    return changes
+
+
+def started(state: SandboxState, device: dict[str, Any], op: dict[str, Any]) -> None:
+    """What a device does as it sets an operation EXECUTING: a profile is announced first, with
+    `profileExecuted: false` (docs, device-profile fragment: step 2 of 7)."""
+    supported = [str(s) for s in device.get("c8y_SupportedOperations") or []]
+    if "c8y_DeviceProfile" in op and "c8y_DeviceProfile" in supported:
+        state.store.update_mo(str(device["id"]), {"c8y_Profile": _profile_state(op, executed=False)})
+
+
+def _profile_state(op: dict[str, Any], *, executed: bool) -> dict[str, Any]:
+    return {
+        "profileId": str(op.get("profileId", "")),
+        "profileName": str(op.get("profileName", "")),
+        "profileExecuted": executed,
+    }
+
+
+def _require(device: dict[str, Any], step: str, operations: tuple[str, ...]) -> None:
+    supported = [str(s) for s in device.get("c8y_SupportedOperations") or []]
+    if not any(name in supported for name in operations):
+        raise OperationFailed(
+            f"Device profile failed at {step}: the device does not support {step} "
+            f"({' or '.join(operations)} not in c8y_SupportedOperations)"
+        )
+
+
+def _profile_configuration(
+    state: SandboxState, device: dict[str, Any], item: dict[str, Any]
+) -> dict[str, Any]:
+    """One configuration item of a profile: typed file-based configuration only (docs)."""
+    config_type = str(item.get("type") or "")
+    if not config_type:
+        raise OperationFailed(
+            f"Device profile failed at configuration: {item.get('name')!r} has no configuration type "
+            "(profiles apply typed configuration only)"
+        )
+    _check_config_type(device, config_type)
+    _check_download(state, item.get("url"))
+    name = item.get("name") or config_type
+    return {"name": name, "time": state.store.now(), "type": config_type, "url": item.get("url")}
 
 
 def _device_profile(
     state: SandboxState, device: dict[str, Any], op: dict[str, Any], profile: dict[str, Any]
 ) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
+    """Firmware, then software, then configuration (the order the docs recommend), each reported as
+    it is done; a failing step leaves the earlier ones applied and `profileExecuted` false, as a
+    real agent would. Then `c8y_Profile` with `profileExecuted: true`."""
+    store, device_id = state.store, str(device["id"])
     if isinstance(profile.get("firmware"), dict) and profile["firmware"]:
-        changes["c8y_Firmware"] = _firmware(state, profile["firmware"])
+        _require(device, "firmware", ("c8y_Firmware",))
+        store.update_mo(device_id, {"c8y_Firmware": _firmware(state, profile["firmware"])})
     if profile.get("software"):
+        _require(device, "software", ("c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software"))
         items = _as_list(profile["software"], "c8y_DeviceProfile.software")
         current = software_mgmt.installed(state, device)
-        changes["c8y_SoftwareList"] = _apply_software(state, device, current, items)
+        store.update_mo(device_id, {"c8y_SoftwareList": _apply_software(state, device, current, items)})
     for item in _as_list(profile.get("configuration") or [], "c8y_DeviceProfile.configuration"):
-        _check_download(state, item.get("url"))
-        config_type = str(item.get("type") or "")
-        if config_type:
-            changes[f"c8y_Configuration_{config_type}"] = {
-                "name": item.get("name", config_type),
-                "time": state.store.now(),
-                "type": config_type,
-                "url": item.get("url"),
-            }
-    changes["c8y_Profile"] = {
-        "profileId": str(op.get("profileId", "")),
-        "profileName": str(op.get("profileName", "")),
-        "profileExecuted": True,
-    }
-    return changes
+        reported = _profile_configuration(state, device, item)
+        store.update_mo(device_id, {f"c8y_Configuration_{reported['type']}": reported})
+    return {"c8y_Profile": _profile_state(op, executed=True)}

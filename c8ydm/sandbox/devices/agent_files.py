@@ -8,15 +8,20 @@
   own `c8y_ConfigurationDump {id}` at it.
 
 Files are written where endpoints/binaries.py and endpoints/event_binaries.py keep theirs
-(`<data_dir>/binaries/<id>` and `<data_dir>/binaries/event-<eventId>`). The content is deterministic
-text derived from the device, so tests can compare it. URLs are absolute, built from the base URL
+(`<data_dir>/binaries/<id>` and `<data_dir>/binaries/event-<eventId>`). The content is the file the
+device last downloaded from the tenant for that type (`remember_config`, kept as
+`<data_dir>/binaries/device-<deviceId>-<digest of the type>`), else deterministic text derived from
+the device, so tests can compare it. URLs are absolute, built from the base URL
 the operation was created through (model/operations.py records it), as a device would report the
 platform's own URL.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.sandbox.model.events import create_event
@@ -47,6 +52,31 @@ def config_text(device: dict[str, Any], config_type: str | None) -> str:
     return f"# {label} of {name}\nlog_level = info\nreport_interval = 60\n"
 
 
+def _device_file(state: SandboxState, device: dict[str, Any], config_type: str | None) -> Path:
+    digest = hashlib.sha256((config_type or "").encode("utf-8")).hexdigest()[:16]
+    return state.options.binaries_dir / f"device-{device['id']}-{digest}"
+
+
+def remember_config(state: SandboxState, device: dict[str, Any], config_type: str, url: Any) -> None:
+    """Keep the file a device downloaded from the tenant (an internal URL) as its configuration of
+    that type ("" for the legacy snapshot); an external URL's file is not fetched: nothing changes."""
+    match = _INTERNAL_ID.search(str(url or ""))
+    source = state.options.binaries_dir / match.group(1) if match else None
+    if source is None or not source.is_file():
+        return
+    target = _device_file(state, device, config_type)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def config_content(state: SandboxState, device: dict[str, Any], config_type: str | None) -> bytes:
+    """What the device uploads as its configuration of a type (None: its legacy snapshot)."""
+    kept = _device_file(state, device, config_type)
+    if kept.is_file():
+        return kept.read_bytes()
+    return config_text(device, config_type).encode("utf-8")
+
+
 def _media_type(config_type: str | None) -> str:
     for suffix, media in _MEDIA_BY_SUFFIX.items():
         if config_type and config_type.endswith(suffix):
@@ -60,7 +90,7 @@ def upload_config(
     """Upload a snapshot as the device does; the device fragments to set afterwards."""
     store, directory = state.store, state.options.binaries_dir
     directory.mkdir(parents=True, exist_ok=True)
-    content = config_text(device, config_type).encode("utf-8")
+    content = config_content(state, device, config_type)
     media = _media_type(config_type)
     if config_type:
         event = create_event(

@@ -43,6 +43,11 @@ PROFILES: tuple[tuple[str, str, str, list[str], list[str], list[str], bool], ...
     ),
 )
 _LINUX_FIRMWARE = ("5.10.1", "5.15.0", "6.1.2")
+# Device index -> its agent's private quirks (never rendered): a slow and a failing configuration agent.
+_AGENT_QUIRKS: dict[int, dict[str, Any]] = {
+    10: {"configurationDelayFactor": 12},
+    13: {"failsConfiguration": True},
+}
 _APT_PACKAGES = (("openssl", "3.0.2"), ("curl", "7.81.0"), ("nginx", "1.18.0"), ("collectd", "5.12.0"))
 
 
@@ -94,4 +99,6 @@ def device_document(index: int) -> tuple[str, dict[str, Any], bool]:
         doc["c8y_SoftwareList"] = _software(index, types)
     if "c8y_Configuration" in operations:
         doc["c8y_Configuration"] = {"config": f"# {name}\nlog_level=info\nreport_interval=60\n"}
+    if index in _AGENT_QUIRKS:
+        doc["_agent"] = dict(_AGENT_QUIRKS[index])
     return serial, doc, uses_asm

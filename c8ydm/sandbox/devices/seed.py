@@ -22,6 +22,9 @@ round robin of five profiles, so that every path of the contract exists with as 
 5. linux-0005 (c8y_Linux): c8y_Firmware, c8y_SoftwareUpdate without c8y_SupportedSoftwareTypes and
    with advanced software management, c8y_DeviceProfile, text configuration.
 All support c8y_Restart. Linux firmware versions rotate through 5.10.1, 5.15.0 and 6.1.2.
+Two devices of the third round misbehave in the configuration area only (devices/agent.py
+`_agent`): linux-0011 (profile 1) answers configuration operations slowly (12 times the operation
+delay per state change), gateway-0014 (profile 4) fails them. Fleets of fewer devices lack them.
 
 Every device has `c8y_IsDevice`, `com_cumulocity_model_Agent`, `c8y_Hardware.serialNumber` (the serial,
 `LNX000001` / `GW000002`), the external id `c8y_Serial` = serial, and its device user as owner.

@@ -7,6 +7,8 @@ before the final status is written (contract §6–§9 describe what a device re
 Which devices misbehave is deterministic: a device's share `u` in [0, 1) is a hash of the seed and
 its id; `u < silent_rate` never answers (its operations stay PENDING), the next `failure_rate`
 share fails every operation with a realistic reason. Nothing depends on wall-clock randomness.
+Single seeded devices misbehave on purpose in one area (`agent.delay_factor`, `agent.always_fails`:
+a slow and a failing configuration agent, devices/seed.py).
 
 The loop is cheap with thousands of operations: operations are scheduled in a heap keyed by due
 time (new ones arrive through `operation_created`, called by model/operations.py), active bulk
@@ -70,7 +72,7 @@ class Simulator:
 
     # -- hooks called by model/operations.py and model/bulk.py -------------------------------------
     def operation_created(self, op: dict[str, Any]) -> None:
-        self._schedule(str(op["id"]), "PENDING", str(op.get("deviceId")))
+        self._schedule(op, "PENDING")
 
     def bulk_scheduled(self, bulk_id: str) -> None:
         with self._lock:
@@ -81,7 +83,7 @@ class Simulator:
     def start(self) -> None:
         for op in self._state.store.iter("operations"):
             if op.get("status") in ("PENDING", "EXECUTING"):
-                self._schedule(str(op["id"]), str(op["status"]), str(op.get("deviceId")))
+                self._schedule(op, str(op["status"]))
         for doc in self._state.store.iter("bulkOperations"):
             if doc.get("status") in ("ACTIVE", "IN_PROGRESS"):
                 self.bulk_scheduled(str(doc["id"]))
@@ -137,12 +139,15 @@ class Simulator:
             return MAX_IDLE_WAIT_SECONDS
         return min(MAX_IDLE_WAIT_SECONDS, max(0.0, min(dues) - time.monotonic()))
 
-    def _schedule(self, op_id: str, expected: str, device_id: str) -> None:
+    def _schedule(self, op: dict[str, Any], expected: str) -> None:
+        device_id = str(op.get("deviceId"))
         if behaviour(self._state.options, device_id) == "silent":
             return
-        due = time.monotonic() + self._state.options.op_delay_seconds
+        device = self._state.store.peek("managedObjects", device_id)  # read only
+        delay = self._state.options.op_delay_seconds * agent.delay_factor(device or {}, op)
+        due = time.monotonic() + delay
         with self._lock:
-            heapq.heappush(self._heap, (due, next(self._seq), op_id, expected))
+            heapq.heappush(self._heap, (due, next(self._seq), str(op["id"]), expected))
         self._wake.set()
 
     def _advance(self, op_id: str, expected: str) -> None:
@@ -150,7 +155,10 @@ class Simulator:
         if expected == "PENDING":
             op = set_status(state, op_id, "EXECUTING", expected="PENDING")
             if op is not None:
-                self._schedule(op_id, "EXECUTING", str(op.get("deviceId")))
+                device = state.store.get("managedObjects", str(op.get("deviceId")))
+                if device is not None:
+                    agent.started(state, device, op)  # e.g. a profile announced as not yet executed
+                self._schedule(op, "EXECUTING")
             return
         with LOCK:  # the user may cancel meanwhile: check, apply and finish in one step
             op = state.store.get("operations", op_id)
@@ -170,7 +178,7 @@ class Simulator:
             return f"Device {device_id} no longer exists"
         try:
             kind = agent.operation_kind(device, op)
-            if behaviour(self._state.options, device_id) == "failing":
+            if behaviour(self._state.options, device_id) == "failing" or agent.always_fails(device, kind):
                 return agent.simulated_failure(kind)
             agent.apply(self._state, device, op, kind)
         except agent.OperationFailed as exc:

@@ -6,6 +6,13 @@
     PUT    /devicecontrol/newDeviceRequests/{id}     {"status": "ACCEPTED"[, "securityToken"]}
     DELETE /devicecontrol/newDeviceRequests/{id}     -> 204
     POST   /devicecontrol/bulkNewDeviceRequests      multipart part "file" = CSV -> 201 counts and lists
+    GET    /devicecontrol/newDeviceRequests/limit    {"isReached"[, "limit"][, "deviceCount"]}
+    POST   /devicecontrol/newDeviceRequests/acceptAll  -> 200 [{"id", "successful"[, "error"]}]
+
+`limit` and `acceptAll` are what the official UI calls; neither is in the spec and their bodies are
+not recorded (contract §12.7 ⚠, §15 item 17): the shapes here are the ones the issue gives. The
+sandbox has no device limit, so `isReached` is false and `limit` is left out; `deviceCount` counts
+the devices (`c8y_IsDevice`). `acceptAll` accepts every request PENDING_ACCEPTANCE, one by one.
 
 A request is read as it is now: a waiting device connects one `op_delay_seconds` after the request
 was made, unless it is one of the silent ones (devices/simulation.behaviour). The rules of requests,
@@ -32,6 +39,7 @@ from c8ydm.sandbox.model.registration import COLLECTION, MEDIA, accept, create_r
 from c8ydm.sandbox.state import SandboxState, state_of
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
+MIN_CONNECT_SECONDS = 1.0
 
 
 def _invalid_csv(message: str) -> C8yHTTPError:
@@ -45,7 +53,9 @@ def _connected(state: SandboxState, doc: dict[str, Any]) -> dict[str, Any]:
         or simulation.behaviour(state.options, doc["id"]) == "silent"
     ):
         return doc
-    delay = timedelta(seconds=state.options.op_delay_seconds)
+    # A new device takes at least a second to boot and connect, however fast its operations run: an
+    # accept sent right after the request (by a person or a test) meets WAITING_FOR_CONNECTION (422).
+    delay = timedelta(seconds=max(state.options.op_delay_seconds, MIN_CONNECT_SECONDS))
     if parse_time(state.store.now()) >= parse_time(str(doc["creationTime"])) + delay:
         doc["status"] = "PENDING_ACCEPTANCE"
         state.store.put(COLLECTION, doc["id"], doc)
@@ -130,3 +140,24 @@ async def post_bulk_new_device_requests(request: Request) -> Response:
         raise _invalid_csv("The CSV file must be UTF-8") from None
     result = register_rows(state, rows, str(user.get("id")))
     return json_response(result.body(), status=201, media=vendor("bulknewdevicerequest"))
+
+
+async def get_device_limit(request: Request) -> Response:
+    require(request, role=READ_ROLE)
+    devices = sum(1 for doc in state_of(request).store.scan("managedObjects") if "c8y_IsDevice" in doc)
+    return json_response({"isReached": False, "deviceCount": devices})
+
+
+async def post_accept_all(request: Request) -> Response:
+    require(request, write=True, role=ADMIN_ROLE)
+    state, results = state_of(request), []
+    for doc in [_connected(state, d) for d in state.store.iter(COLLECTION)]:
+        if doc.get("status") != "PENDING_ACCEPTANCE":
+            continue
+        try:
+            accept(state, doc, {"status": "ACCEPTED"})
+        except C8yHTTPError as exc:
+            results.append({"id": doc["id"], "successful": False, "error": exc.message})
+            continue
+        results.append({"id": doc["id"], "successful": True})
+    return json_response(results)

@@ -1,7 +1,8 @@
 """The sandbox's own administration: fault rules at runtime (core/faults.py has the rules' semantics).
 
     GET    /sandbox/admin/faults        -> {"faults": [rule, ...]}
-    POST   /sandbox/admin/faults        body: [rule, ...]  (replaces all rules; 200 with the new list)
+    POST   /sandbox/admin/faults[?seed=N] body: [rule, ...] (replaces all rules; draws start from N,
+                                        default the sandbox's seed; 200 with the new list)
     DELETE /sandbox/admin/faults        -> 204, no rules any more
 Admin only (ROLE_TENANT_ADMIN). These paths are never faulted, so rules can always be cleared.
 """
@@ -37,8 +38,11 @@ async def post_faults(request: Request) -> Response:
         data = json.loads(await request.body())
     except ValueError as exc:
         raise C8yHTTPError(400, "general/invalidJson", str(exc)) from exc
+    seed = request.query_params.get("seed")
+    if seed is not None and not seed.lstrip("-").isdigit():
+        raise C8yHTTPError(422, "sandbox/invalidFaults", f"seed must be an integer, not {seed!r}")
     state = state_of(request)
-    state.faults.set_rules(parse_rules(data))
+    state.faults.set_rules(parse_rules(data), seed=int(seed) if seed is not None else None)
     return _rules(state)
 
 

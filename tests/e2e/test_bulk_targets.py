@@ -1,0 +1,46 @@
+"""Device-type filters hold for groups (issue 14, §1.6.4, §11.3): firmware for gateways scheduled on
+the mixed group "Field test" (linux-0001, gateway-0002, linux-0003) is refused, and with --type it
+reaches the group's gateways only, through a hidden dynamic group combining both filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from e2e_support import Run
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_typed_firmware_reaches_only_the_devices_of_its_type_in_a_mixed_group(
+    c8ydm: Callable[..., Run],
+) -> None:
+    added = c8ydm("firmware", "add", "e2e-typed-gw", "--version", "1.0", "--url", "https://fw.example.com/gw",
+                  "--description", "gateways", "--device-type", "c8y_Gateway")  # fmt: skip
+    assert added.code == 0, added.stderr
+    refused = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test")
+
+    created = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test",
+                    "--type", "c8y_Gateway", "--ramp", "0.05", "-o", "json")  # fmt: skip
+    assert created.code == 0, created.stderr
+    done = c8ydm("bulk", "show", created.json()["id"], "--wait", "-o", "json")
+
+    assert refused.code == 2
+    assert "Error: 'e2e-typed-gw' is for devices of type 'c8y_Gateway', but group 'Field test' holds 2 " in (
+        refused.stderr
+    )
+    assert "Hint: add --type c8y_Gateway" in refused.stderr
+    assert done.code == 0, done.stderr
+    assert done.json()["progress"]["all"] == 1
+    newest = c8ydm("device", "operations", "gateway-0002", "--limit", "1", "-o", "json").json()[0]
+    assert (newest["c8y_Firmware"]["name"], str(newest["bulkOperationId"])) == (
+        "e2e-typed-gw",
+        created.json()["id"],
+    )
+    again = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test",
+                  "--type", "c8y_Gateway", "--start", "+1h", "-o", "json")  # fmt: skip
+    assert again.code == 0, again.stderr  # the first one has finished: scheduling it again is no duplicate
+    twice = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test",
+                  "--type", "c8y_Gateway", "--start", "+1h")  # fmt: skip
+    assert twice.code == 7 and f"bulk operation {again.json()['id']} already sends" in twice.stderr
+    assert c8ydm("bulk", "cancel", again.json()["id"], "--yes").code == 0
