@@ -221,7 +221,7 @@ def test_4001_operations_cost_at_most_four_requests_per_look(
     assert tenant.gets == 0
 
 
-def test_operations_of_one_bulk_are_listed_by_their_bulk_id(
+def test_operations_of_one_bulk_are_listed_by_their_bulk_id_and_creation_window(
     router: respx.MockRouter, client: Client, policy: PollPolicy
 ) -> None:
     ours = [op(str(n), "SUCCESSFUL", creationTime=created_at(n), bulkOperationId=5) for n in (1, 2, 3)]
@@ -232,8 +232,12 @@ def test_operations_of_one_bulk_are_listed_by_their_bulk_id(
 
     assert [o.status for o in done] == [OperationStatus.SUCCESSFUL] * 3
     assert tenant.lists == [
-        {"bulkOperationId": "5", "pageSize": "2000", "currentPage": "1", "withTotalPages": "true"}
-    ]
+        {
+            "bulkOperationId": "5", "deviceId": "4711", "dateFrom": created_at(1),
+            "dateTo": "2024-05-01T12:00:04.000Z", "pageSize": "2000", "currentPage": "1",
+            "withTotalPages": "true",
+        }
+    ]  # fmt: skip
 
 
 def test_the_window_is_narrowed_to_the_one_device_they_share(
