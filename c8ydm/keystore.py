@@ -1,15 +1,24 @@
-"""The system keyring, for session secrets only (service "c8ydm", one entry per session name).
+"""Where session secrets are kept: the system keyring (service "c8ydm", one entry per session name),
+or, for ``login --insecure-storage`` on machines without one, a plain JSON file of mode 0600.
 
-Every call runs under a time limit: a locked or absent Secret Service can make a keyring call hang
-for minutes (D-Bus activation), and a command line must not. Any failure of the backend becomes one
-:class:`KeyringUnavailableError` whose message names the alternatives. ``keyring`` is imported on
-first use, never at start-up.
+Every keyring call runs under a time limit: a locked or absent Secret Service can make a keyring
+call hang for minutes (D-Bus activation), and a command line must not. Any failure of the backend
+becomes one :class:`KeyringUnavailableError` whose message names the alternatives. ``keyring`` is
+imported on first use, never at start-up.
+
+The file store (``read_file_secret`` / ``write_file_secret`` / ``delete_file_secret``) is the `gh`
+convention for headless machines: the secret is protected only by the file's mode, as an SSH key
+without a passphrase is. The file is written atomically and created with mode 0600.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from c8ydm.api.errors import InputError
@@ -17,10 +26,10 @@ from c8ydm.api.errors import InputError
 SERVICE = "c8ydm"
 TIME_LIMIT_SECONDS = 3.0
 ALTERNATIVES_HINT = (
-    "Without a keyring nothing is saved: pass the connection with each run instead, by setting "
-    "C8Y_HOST, C8Y_TENANT, C8Y_USER and C8Y_PASSWORD (or C8Y_TOKEN); scripts can fill C8Y_PASSWORD "
-    "from their secret store. `c8ydm login URL --password-stdin --dry-run` checks credentials "
-    "without saving them."
+    "Add --insecure-storage to keep the secret in a file only you can read (mode 0600, not encrypted), "
+    "or pass the connection with each run instead, by setting C8Y_HOST, C8Y_TENANT, C8Y_USER and "
+    "C8Y_PASSWORD (or C8Y_TOKEN); scripts can fill C8Y_PASSWORD from their secret store. "
+    "`c8ydm login URL --password-stdin --dry-run` checks credentials without saving them."
 )
 
 T = TypeVar("T")
@@ -100,3 +109,52 @@ def delete_secret(session: str) -> bool:
         return True
 
     return _call(delete)
+
+
+# --- the plain file (login --insecure-storage) ------------------------------------------------------
+def _read_file(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise InputError(f"Cannot read the secrets file {path}: {type(error).__name__}.") from None
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_file(path: Path, secrets: dict[str, str]) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # mkstemp creates the file with mode 0600 before the secret is written to it.
+    fd, tmp = tempfile.mkstemp(prefix=".secrets-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(secrets, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_file_secret(path: Path, session: str) -> str | None:
+    """The secret of ``session`` in the secrets file ``path``, or None."""
+    return _read_file(path).get(session)
+
+
+def write_file_secret(path: Path, session: str, secret: str) -> None:
+    """Keep the secret of ``session`` in ``path`` (mode 0600), replacing any previous one."""
+    secrets = _read_file(path)
+    secrets[session] = secret
+    _write_file(path, secrets)
+
+
+def delete_file_secret(path: Path, session: str) -> bool:
+    """Forget the secret of ``session`` in ``path`` (the file goes when it is empty); False when none."""
+    secrets = _read_file(path)
+    if secrets.pop(session, None) is None:
+        return False
+    if secrets:
+        _write_file(path, secrets)
+    else:
+        path.unlink(missing_ok=True)
+    return True

@@ -1,9 +1,11 @@
 """Saved sessions on disk, and the lookup that turns environment + session into a connection.
 
 The sessions file ``<config dir>/sessions.json`` (mode 0600, written atomically) holds, per session,
-url, tenant, user, the kind of secret and whether TLS checks are off; never a secret. Secrets live
-in the system keyring (:mod:`c8ydm.keystore`), or for a sandbox session in the sandbox's own state
-file ``<sandbox_data_dir>/sandbox.json`` (keys url, tenant, user, password), which the sandbox writes.
+url, tenant, user, the kind of secret, where it is kept and whether TLS checks are off; never a
+secret. Secrets live in the system keyring (:mod:`c8ydm.keystore`); for a session saved with
+``login --insecure-storage`` in ``<config dir>/secrets.json`` (mode 0600, not encrypted); for a
+sandbox session in the sandbox's own state file ``<sandbox_data_dir>/sandbox.json`` (keys url,
+tenant, user, password), which the sandbox writes.
 
 Lookup order (docs/architecture.md, "Sessions and credentials"): ``C8Y_HOST``/``C8Y_URL``/
 ``C8Y_BASEURL`` in the environment wins over everything; else ``--session``, ``C8YDM_SESSION``, the
@@ -23,8 +25,14 @@ from typing import Any
 from c8ydm.api.conventions import check_credential
 from c8ydm.api.errors import InputError, NoSessionError, NotFoundError
 
+# Where the sessions file is (stdlib only: completion reads it leniently through c8ydm.sessionfile).
+from c8ydm.sessionfile import config_dir as config_dir
+from c8ydm.sessionfile import sessions_path as sessions_path
+
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
+# Where a session's secret is kept (Session.secret_storage); sandbox sessions use their state file.
+KEYRING, FILE = "keyring", "file"
 LOGIN_HINT = "Run `c8ydm login URL` (or `c8ydm sandbox start` for a local tenant), or set C8Y_HOST."
 
 
@@ -40,6 +48,7 @@ class Session:
     insecure: bool = False
     kind: str = "tenant"
     sandbox_data_dir: str | None = None
+    secret_storage: str = KEYRING  # KEYRING, or FILE for `login --insecure-storage`
 
 
 @dataclass(frozen=True)
@@ -54,17 +63,21 @@ class Connection:
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
     insecure: bool = False
+    sandbox_data_dir: str | None = None  # set for a sandbox session: whose sandbox this is
 
 
-def config_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """``$C8YDM_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/c8ydm``, else ``~/.config/c8ydm``."""
-    if environ.get("C8YDM_CONFIG_DIR"):
-        return Path(environ["C8YDM_CONFIG_DIR"])
-    return Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "c8ydm"
+def secrets_path(environ: Mapping[str, str] = os.environ) -> Path:
+    """The plain secrets file of ``login --insecure-storage``: ``<config dir>/secrets.json``."""
+    return config_dir(environ) / "secrets.json"
 
 
-def sessions_path(environ: Mapping[str, str] = os.environ) -> Path:
-    return config_dir(environ) / "sessions.json"
+def secret_location(session: Session) -> str:
+    """Where the secret of ``session`` lives, for people (``session show``); never the secret."""
+    if session.kind == "sandbox":
+        return str(Path(session.sandbox_data_dir or ".") / "sandbox.json")
+    if session.secret_storage == FILE:
+        return str(secrets_path())
+    return f"system keyring (service c8ydm, entry {session.name})"
 
 
 class SessionsFileError(InputError):
@@ -137,6 +150,7 @@ _FIELD_TYPES: dict[str, Any] = {
     "insecure": bool | None,
     "kind": str | None,
     "sandbox_data_dir": str | None,
+    "secret_storage": str | None,
 }
 
 
@@ -199,6 +213,53 @@ def remove_session(name: str) -> Session:
     return session
 
 
+DEFAULT_SANDBOX_SESSION = "sandbox"  # the session of the default sandbox data dir
+
+
+def _is_sandbox_of(session: Session, data_dir: str) -> bool:
+    if session.kind != "sandbox" or not session.sandbox_data_dir:
+        return False
+    return Path(session.sandbox_data_dir).resolve() == Path(data_dir).resolve()
+
+
+def sandbox_session_of(data_dir: str) -> Session | None:
+    """The saved session of the sandbox in ``data_dir``, if any (the default name first)."""
+    mine = [session for session in list_sessions() if _is_sandbox_of(session, data_dir)]
+    return next((s for s in mine if s.name == DEFAULT_SANDBOX_SESSION), mine[0] if mine else None)
+
+
+def sandbox_session_name(
+    data_dir: str, *, port: int, is_default_dir: bool, requested: str | None = None
+) -> str:
+    """The session name for the sandbox in ``data_dir``: each data dir has its own.
+
+    ``requested`` (``sandbox start --session NAME``) if given and free; else "sandbox" for the default
+    data dir; else the name already saved for this data dir; else ``sandbox-<port>`` (``-2``, ``-3``
+    ... when another data dir has that name). "sandbox" always belongs to the default data dir, so a
+    second sandbox never repoints it.
+    """
+    sessions = {session.name: session for session in list_sessions()}
+    if requested:
+        taken = sessions.get(requested)
+        if taken is not None and not _is_sandbox_of(taken, data_dir):
+            where = taken.sandbox_data_dir if taken.kind == "sandbox" else taken.url
+            raise InputError(
+                f"session {requested!r} is already saved for {where}",
+                hint="choose another --session name, or delete it first: c8ydm session delete " + requested,
+            )
+        return requested
+    if is_default_dir:
+        return DEFAULT_SANDBOX_SESSION
+    mine = sandbox_session_of(data_dir)
+    if mine is not None and mine.name != DEFAULT_SANDBOX_SESSION:
+        return mine.name
+    name, suffix = f"{DEFAULT_SANDBOX_SESSION}-{port}", 1
+    while name in sessions and not _is_sandbox_of(sessions[name], data_dir):
+        suffix += 1
+        name = f"{DEFAULT_SANDBOX_SESSION}-{port}-{suffix}"
+    return name
+
+
 def _from_environment(environ: Mapping[str, str]) -> Connection | None:
     url = environ.get("C8Y_HOST") or environ.get("C8Y_URL") or environ.get("C8Y_BASEURL")
     if not url:
@@ -236,7 +297,19 @@ def _from_sandbox(session: Session) -> Connection:
         f"session {session.name}",
         BASIC,
         password=password,
+        sandbox_data_dir=str(state_file.parent),
     )
+
+
+def _stored_secret(session: Session) -> str | None:
+    from c8ydm import keystore
+
+    if session.secret_storage == FILE:
+        return keystore.read_file_secret(secrets_path(), session.name)
+    try:
+        return keystore.get_secret(session.name)
+    except keystore.KeyringUnavailableError:
+        return None
 
 
 def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os.environ) -> Connection:
@@ -253,20 +326,18 @@ def resolve_connection(session_name: str | None, environ: Mapping[str, str] = os
         raise NoSessionError(f"No session named {name!r}.", hint=LOGIN_HINT) from None
     if session.kind == "sandbox":
         return _from_sandbox(session)
-    from c8ydm import keystore
-
-    try:
-        secret = keystore.get_secret(name)
-    except keystore.KeyringUnavailableError:
-        secret = None
+    secret = _stored_secret(session)
     if secret:
         token, password = (secret, None) if session.auth == BEARER else (None, secret)
     else:
         token, password = environ.get("C8Y_TOKEN") or None, environ.get("C8Y_PASSWORD") or None
     if not (token or password):
+        is_file = session.secret_storage == FILE
+        where, again = (f"in {secrets_path()}", " --insecure-storage") if is_file else ("in the keyring", "")
         raise NoSessionError(
-            f"Session {name!r} has no stored secret (none in the keyring, no C8Y_PASSWORD or C8Y_TOKEN).",
-            hint=f"Run `c8ydm login {session.url} --name {name}` again, or set C8Y_PASSWORD or C8Y_TOKEN.",
+            f"Session {name!r} has no stored secret (none {where}, no C8Y_PASSWORD or C8Y_TOKEN).",
+            hint=f"Run `c8ydm login {session.url} --name {name}{again}` again, or set C8Y_PASSWORD or "
+            "C8Y_TOKEN.",
         )
     login_type = BEARER if token else session.auth
     return Connection(

@@ -69,7 +69,8 @@ class Client(Resources):
         cache: LookupCache | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
-        self.host = httpx.URL(self.base_url).host
+        self.url = httpx.URL(self.base_url)
+        self.host = self.url.host
         self.retry = retry or RetryPolicy()
         self.dry_run = dry_run
         self.cache: LookupCache = cache if cache is not None else MemoryCache()  # rarely-changing look-ups
@@ -163,7 +164,7 @@ class Client(Resources):
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as exc:
-                error = transport_error(exc, self.host)
+                error = transport_error(exc, self.url)
                 self._log(request, None, error.message)
                 is_local = isinstance(exc, httpx.LocalProtocolError)  # nothing was sent: retry is futile
                 delay = self.retry.next_delay(attempt, waited=waited) if retryable and not is_local else None
@@ -198,7 +199,7 @@ class Client(Resources):
                 response.stream = httpx.ByteStream(response.content)
         except httpx.TransportError as exc:  # the body broke off while being read
             response.close()
-            raise transport_error(exc, self.host) from None
+            raise transport_error(exc, self.url) from None
         if response.is_error:
             response.close()
             raise error_from_response(response, method=request.method, path=request.url.path)
@@ -211,7 +212,7 @@ class Client(Resources):
         try:
             yield response
         except httpx.TransportError as exc:  # the body broke off while being read
-            raise transport_error(exc, self.host) from None
+            raise transport_error(exc, self.url) from None
         finally:
             response.close()
 

@@ -2,6 +2,7 @@
 
     C8yError                        base of everything c8ydm raises on purpose
     ├── TransportError              no HTTP answer: connection refused/reset, DNS, TLS, timeout
+    │   └── CannotConnectError          nothing listens at host:port (connection refused)
     ├── APIError                    the tenant answered with an error status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
@@ -27,7 +28,13 @@ from typing import Any
 
 
 class C8yError(Exception):
-    """Base of every expected failure. ``message`` is one line for a person; ``hint`` is optional."""
+    """Base of every expected failure. ``message`` is one line for a person; ``hint`` is optional.
+
+    A failure that comes after a result was produced (a bulk operation that ended with failures, an
+    operation that FAILED while waited for) carries that result: ``result`` is the typed object the
+    procedure had (a model or a list of them), and ``details`` its JSON document once the CLI has
+    shaped it with the command's view; ``-o json`` prints it as the error object's ``details``.
+    """
 
     kind = "error"
 
@@ -35,12 +42,23 @@ class C8yError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.result: Any = None
+        self.details: Any = None
+
+    def with_result(self, result: Any) -> C8yError:
+        """This error, carrying the result produced before it (for ``raise error.with_result(x)``)."""
+        self.result = result
+        return self
 
 
 class TransportError(C8yError):
     """No usable HTTP answer (connection, DNS, TLS failure or timeout)."""
 
     kind = "unavailable"
+
+
+class CannotConnectError(TransportError):
+    """Nothing answers at the address (connection refused): the server is not running there."""
 
 
 class APIError(C8yError):

@@ -15,6 +15,7 @@ import httpx
 from c8ydm.api.errors import (
     APIError,
     AuthenticationError,
+    CannotConnectError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
@@ -90,32 +91,52 @@ def error_from_response(response: httpx.Response, *, method: str, path: str) -> 
     )  # fmt: skip
 
 
-def transport_error(exc: httpx.TransportError, host: str) -> TransportError:
-    """A one-line TransportError naming the host, for a failure before any HTTP answer."""
+def address(url: httpx.URL) -> str:
+    """``host:port`` of a URL, with the scheme's default port when none is given."""
+    port = url.port or {"https": 443, "http": 80, "ftp": 21}.get(url.scheme)
+    return f"{url.host}:{port}" if port else url.host
+
+
+def transport_error(exc: httpx.TransportError, url: httpx.URL, *, is_tenant: bool = True) -> TransportError:
+    """A one-line TransportError naming host:port, for a failure before any HTTP answer.
+
+    ``is_tenant`` False: ``url`` is an external repository URL (contract §1.1), so a failure names
+    that URL's host, not the tenant's.
+    """
     if isinstance(exc, httpx.LocalProtocolError):
         # Raised while writing the request (e.g. a header value httpx refuses): its text may quote
         # the header, which can be the Authorization header, so it is never shown.
         return TransportError(
-            f"c8ydm could not send a request to {host}: a header or the URL is malformed",
+            f"c8ydm could not send a request to {url.host}: a header or the URL is malformed",
             hint="check C8Y_* values and the session for line breaks or other invisible characters",
         )
     reason = _one_line(str(exc) or type(exc).__name__)
     lowered = reason.lower()
+    where = address(url)
     if isinstance(exc, httpx.ConnectTimeout):
-        return TransportError(f"timed out connecting to {host}")
+        return TransportError(f"timed out connecting to {where}")
     if isinstance(exc, httpx.TimeoutException):
-        return TransportError(f"timed out waiting for {host}", hint="a longer timeout may help")
+        return TransportError(f"timed out waiting for {where}", hint="a longer timeout may help")
     if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
         return TransportError(
-            f"TLS failure talking to {host}: {reason}",
-            hint="check the URL; --insecure skips verification (test tenants only)",
+            f"TLS failure talking to {where}: {reason}",
+            hint="check the URL; --insecure skips verification (test tenants only)"
+            if is_tenant
+            else f"the server {url.host} of the external URL {url.scheme}://{url.host}{url.path} "
+            "is not the tenant",
         )
     if (
         "name or service not known" in lowered
         or "nodename nor servname" in lowered
         or "getaddrinfo" in lowered
+        or "temporary failure in name resolution" in lowered
     ):
-        return TransportError(f"cannot resolve host {host}", hint="check the tenant URL")
+        if is_tenant:
+            return TransportError(f"cannot resolve host {url.host}", hint="check the tenant URL")
+        return TransportError(
+            f"cannot resolve host {url.host} of the external URL {url.scheme}://{url.host}{url.path}",
+            hint=f"the file is on {url.host}, not on the tenant: check that URL (or this machine's DNS)",
+        )
     if isinstance(exc, httpx.ConnectError):
-        return TransportError(f"cannot connect to {host}: {reason}")
-    return TransportError(f"connection to {host} failed: {reason}")
+        return CannotConnectError(f"cannot connect to {where}: {reason}")
+    return TransportError(f"connection to {where} failed: {reason}")

@@ -37,6 +37,11 @@ COMMANDS: tuple[Entry, ...] = (
         "List, show and change devices; fetch configuration snapshots.",
     ),
     Entry("operation", "c8ydm.cli.commands.operation:group", "Show, wait for and cancel device operations."),
+    Entry(
+        "group",
+        "c8ydm.cli.commands.group:group",
+        "List, show, create and delete groups; add and remove devices.",
+    ),
     Entry("bulk", "c8ydm.cli.commands.bulk:group", "Create, list, show, cancel and retry bulk operations."),
     Entry(
         "firmware",

@@ -5,7 +5,9 @@ protocol is Typer's (``complete_bash|complete_zsh|complete_fish|complete_powersh
 ``COMP_WORDS``/``COMP_CWORD`` or ``_TYPER_COMPLETE_ARGS``), so ``completions/`` are Typer's own
 scripts. The command tree comes from ``_completion_index.json`` (written by
 ``scripts/gen_completions.py``); names of repository entries and devices come from a short-lived
-cache that listing commands fill with :func:`write_name_cache`. Nothing here touches the network.
+cache that listing commands fill with :func:`write_name_cache`, one cache per session (or per
+``C8Y_HOST`` connection), so that names of one tenant are never offered for another. Nothing here
+touches the network.
 
 This module imports only the standard library: it runs on every key press.
 """
@@ -33,14 +35,46 @@ INDEX_PATH = Path(__file__).with_name("_completion_index.json")
 # While the generator walks the command tree, name completers answer with this marker and their kind.
 DYNAMIC_MARKER = "\0dynamic:"
 SESSION_KIND = "session"
+# NAME@VERSION completers (--firmware, --software): the cached NAME@VERSION pairs of a repository
+# (written by the commands that read versions) and its bare names (NAME alone means the newest).
+PACKAGE_SUFFIX = "@version"
+VERSIONS_SUFFIX = "-version"  # "firmware-version" holds "NAME@VERSION" items
+_HOST_VARIABLES = ("C8Y_HOST", "C8Y_URL", "C8Y_BASEURL")
 
 
-def cache_path(environ: Mapping[str, str] = os.environ) -> Path:
-    """``$C8YDM_CACHE_DIR/names.json``, else under ``$XDG_CACHE_HOME/c8ydm`` or ``~/.cache/c8ydm``."""
+def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """``$C8YDM_CACHE_DIR``, else ``$XDG_CACHE_HOME/c8ydm``, else ``~/.cache/c8ydm``."""
     if environ.get("C8YDM_CACHE_DIR"):
-        return Path(environ["C8YDM_CACHE_DIR"]) / "names.json"
+        return Path(environ["C8YDM_CACHE_DIR"])
     base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "c8ydm" / "names.json"
+    return Path(base) / "c8ydm"
+
+
+def cache_scope(session: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
+    """Whose names these are, as settings.resolve_connection picks the tenant: the ``C8Y_HOST``
+    connection first, else the session (``--session``, ``C8YDM_SESSION``, the current one)."""
+    host = next((environ[name] for name in _HOST_VARIABLES if environ.get(name)), None)
+    if host:
+        return "url:" + host.strip().rstrip("/").lower()
+    name = session or environ.get("C8YDM_SESSION")
+    if not name:
+        from c8ydm.sessionfile import current_session_name  # stdlib only
+
+        try:
+            name = current_session_name()
+        except (OSError, ValueError):
+            name = None
+    return "session:" + (name or "")
+
+
+def _file_name(scope: str) -> str:
+    # One file per scope; anything but letters, digits, "-" and "." is %-escaped (no collisions).
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-.") else f"%{ord(c):02x}" for c in scope)
+
+
+def cache_path(environ: Mapping[str, str] = os.environ, scope: str | None = None) -> Path:
+    """The name cache of one scope (see :func:`cache_scope`): ``<cache dir>/names/<scope>.json``."""
+    return cache_dir(environ) / "names" / (_file_name(scope or cache_scope(None, environ)) + ".json")
 
 
 def _load_json(path: Path) -> Any:
@@ -50,12 +84,22 @@ def _load_json(path: Path) -> Any:
         return None
 
 
-def write_name_cache(kind: str, names: Iterable[str]) -> None:
-    """Remember ``names`` of ``kind`` ("firmware", "device", ...) for completion; never fails a command."""
-    path = cache_path()
+def write_name_cache(
+    kind: str, names: Iterable[str], *, scope: str | None = None, is_complete: bool = False
+) -> None:
+    """Remember ``names`` of ``kind`` ("firmware", "device", ...) for completion; never fails a command.
+
+    Each name carries the time it was last seen. A list that may be partial (a ``--name`` filter,
+    a ``--limit``) only adds and refreshes names; only a complete list (``is_complete``) replaces
+    the kind's names, so a filtered list never shrinks the cache. ``scope`` None: the current one.
+    """
+    path = cache_path(scope=scope or cache_scope())
     cache = _load_json(path)
     cache = cache if isinstance(cache, dict) else {}
-    cache[kind] = {"time": time.time(), "names": sorted(set(names))}
+    now = time.time()
+    known = cache.get(kind)
+    seen = {} if is_complete or not isinstance(known, dict) else known
+    cache[kind] = {**seen, **dict.fromkeys(names, now)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -65,27 +109,47 @@ def write_name_cache(kind: str, names: Iterable[str]) -> None:
         pass  # a cache is a convenience: a read-only home must not break the command
 
 
-def read_name_cache(kind: str, *, now: float | None = None) -> list[str]:
-    """The cached names of ``kind`` if written less than CACHE_TTL_SECONDS ago, else nothing."""
+def read_name_cache(kind: str, *, scope: str | None = None, now: float | None = None) -> list[str]:
+    """The names of ``kind`` seen less than CACHE_TTL_SECONDS ago, sorted."""
     if kind == SESSION_KIND:
-        from c8ydm.settings import session_names  # stdlib only: reads the local sessions file
+        from c8ydm.sessionfile import session_names  # stdlib only
 
         return session_names()
-    entry = (_load_json(cache_path()) or {}).get(kind)
-    if not isinstance(entry, dict) or (now or time.time()) - entry.get("time", 0) > CACHE_TTL_SECONDS:
+    if kind.endswith(PACKAGE_SUFFIX):  # "firmware@version": NAME@VERSION pairs and bare names
+        repository = kind[: -len(PACKAGE_SUFFIX)]
+        pairs = read_name_cache(repository + VERSIONS_SUFFIX, scope=scope, now=now)
+        return sorted({*pairs, *read_name_cache(repository, scope=scope, now=now)})
+    entry = (_load_json(cache_path(scope=scope or cache_scope())) or {}).get(kind)
+    if not isinstance(entry, dict):
         return []
-    return [str(name) for name in entry.get("names", [])]
+    oldest = (now or time.time()) - CACHE_TTL_SECONDS
+    return sorted(
+        str(name) for name, seen in entry.items() if isinstance(seen, int | float) and seen >= oldest
+    )
 
 
-def _values(spec: Node, incomplete: str) -> list[Item]:
+def _values(spec: Node, incomplete: str, scope: str | None, args: list[str]) -> list[Item]:
     values = list(spec.get("choices", []))
-    if spec.get("dynamic"):
-        values += read_name_cache(spec["dynamic"])
+    if spec.get("dynamic"):  # the scope is worked out only here: it reads the sessions file
+        values += read_name_cache(spec["dynamic"], scope=scope or cache_scope(_typed_session(args)))
     return [(v, "") for v in values if v.startswith(incomplete)]
 
 
-def candidates(root: Node, args: list[str], incomplete: str) -> list[Item]:
-    """Completions (value, help) for ``incomplete`` after the words ``args`` (program name excluded)."""
+def _typed_session(args: list[str]) -> str | None:
+    """The ``--session NAME`` typed on the line being completed, if any."""
+    for i, word in enumerate(args):
+        if word == "--session" and i + 1 < len(args):
+            return args[i + 1]
+        if word.startswith("--session="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def candidates(root: Node, args: list[str], incomplete: str, *, scope: str | None = None) -> list[Item]:
+    """Completions (value, help) for ``incomplete`` after the words ``args`` (program name excluded).
+
+    Names come from the cache of ``scope``; None: the session typed on the line, else the current one.
+    """
     node, positional, pending = root, 0, None
     for word in args:
         if pending is not None:
@@ -100,7 +164,7 @@ def candidates(root: Node, args: list[str], incomplete: str) -> list[Item]:
         else:
             positional += 1
     if pending is not None:
-        return _values(pending, incomplete)
+        return _values(pending, incomplete, scope, args)
     if incomplete.startswith("-"):
         options = [*node.get("options", []), {"names": ["--help"], "help": "Show this message and exit."}]
         return [(n, o.get("help", "")) for o in options for n in o["names"] if n.startswith(incomplete)]
@@ -112,7 +176,7 @@ def candidates(root: Node, args: list[str], incomplete: str) -> list[Item]:
     spec = arguments[min(positional, len(arguments) - 1)]
     if positional >= len(arguments) and spec.get("nargs", 1) != -1:
         return []
-    return _values(spec, incomplete)
+    return _values(spec, incomplete, scope, args)
 
 
 def split_words(line: str) -> list[str]:

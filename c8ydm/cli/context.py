@@ -6,15 +6,16 @@ Nothing heavy is imported here at module level: the client (httpx, pydantic) is 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from c8ydm.cli.output import Column, Output, View, is_terminal
+from c8ydm.cli.output import Column, Output, View, is_terminal, printable, to_plain
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
@@ -65,6 +66,7 @@ class App:
         self.out = Output(self.options.output, stdout=stdout, stderr=stderr, environ=self.environ)
         self._client: Client | None = None
         self._gc_threshold = gc.get_threshold()
+        self.used_connection: Connection | None = None  # for error hints (main.report)
 
     def __enter__(self) -> App:
         _current.append(self)
@@ -103,6 +105,46 @@ class App:
             table = view.table()
             if table is not None:
                 self.out.render(table[0], columns=table[1])
+
+    @contextlib.contextmanager
+    def showing_result_on_failure(self, make_view: Callable[[Any], View]) -> Iterator[None]:
+        """A failure that carries the result it came after (``C8yError.result``: a bulk operation
+        that ended with failures, operations waited for) still prints that result, through the
+        command's view: in json and jsonl as the error object's ``details``, otherwise as the usual
+        table or csv on stdout before the error goes to stderr."""
+        from c8ydm.api.errors import C8yError
+
+        try:
+            yield
+        except C8yError as error:
+            if error.result is not None and error.details is None:
+                view = make_view(error.result)
+                if self.output_format in ("json", "jsonl"):
+                    document = view.document
+                    error.details = to_plain(list(document) if isinstance(document, Iterator) else document)
+                else:
+                    self.show(view)
+            raise
+
+    def show_outcome(self, view: View, check: Callable[[], None]) -> None:
+        """Print a result, then fail if ``check`` raises (several items changed, some failed: exit 14).
+
+        A table or csv shows the result before the error goes to stderr; json and jsonl print one
+        document: the result, or on failure the error object with the result as its ``details``.
+        """
+        from c8ydm.api.errors import C8yError
+
+        if self.output_format not in ("json", "jsonl"):
+            self.show(view)
+            check()
+            return
+        try:
+            check()
+        except C8yError as error:
+            document = view.document
+            error.details = to_plain(list(document) if isinstance(document, Iterator) else document)
+            raise
+        self.show(view)
 
     def write_data(self, data: bytes) -> None:
         """Put data on stdout exactly as it is: a file's content is the output (a snapshot preview)."""
@@ -146,8 +188,7 @@ class App:
             raise InputError(
                 f"{message} Needs confirmation, and stdin is not a terminal.", hint="Add --yes to confirm."
             )
-        self.out.stderr.write(f"{message} [y/N] ")
-        self.out.stderr.flush()
+        self.out.prompt(f"{message} [y/N] ")
         return self.stdin.readline().strip().lower() in ("y", "yes")
 
     def ask(self, question: str, *, is_secret: bool = False, hint: str | None = None) -> str:
@@ -159,10 +200,20 @@ class App:
         if is_secret:
             import getpass
 
-            return getpass.getpass(f"{question}: ").strip()
-        self.out.stderr.write(f"{question}: ")
-        self.out.stderr.flush()
+            return getpass.getpass(printable(f"{question}: ")).strip()
+        self.out.prompt(f"{question}: ")
         return self.stdin.readline().strip()
+
+    def remember_names(self, kind: str, names: Iterable[str], *, is_complete: bool) -> None:
+        """Cache ``names`` of ``kind`` for shell completion, per session (``completion.write_name_cache``).
+
+        ``is_complete``: the list was unfiltered and unlimited, so it may replace the cached names;
+        a filtered or limited list only adds names, never shrinks the cache.
+        """
+        from c8ydm.cli.completion import cache_scope, write_name_cache
+
+        scope = cache_scope(self.options.session, self.environ)
+        write_name_cache(kind, [name for name in names if name], scope=scope, is_complete=is_complete)
 
     # --- progress ------------------------------------------------------------------------------
     def upload_progress(self, label: str, total_bytes: int) -> UploadProgress:
@@ -188,7 +239,8 @@ class App:
         """The connection the common options and environment select (settings.resolve_connection)."""
         from c8ydm.settings import resolve_connection
 
-        return resolve_connection(self.options.session, self.environ)
+        self.used_connection = resolve_connection(self.options.session, self.environ)
+        return self.used_connection
 
     def client(self) -> Client:
         """The Cumulocity client for this run, built once; NoSessionError (exit 3) when not logged in."""

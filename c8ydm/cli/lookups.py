@@ -15,15 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from c8ydm.cli.completion import cache_path
+from c8ydm.cli.completion import cache_dir
 
 LOOKUP_TTL_SECONDS = 300.0  # as the name cache of completion: five minutes
 
 
 def lookups_path(identity: str) -> Path:
-    """The file of one session (``identity``: its URL, tenant and user) beside the completion cache."""
+    """The file of one session (``identity``: its URL, tenant and user) in the cache directory."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
-    return cache_path().with_name(f"lookups-{digest}.json")
+    return cache_dir() / "lookups" / f"{digest}.json"
 
 
 class DiskCache:

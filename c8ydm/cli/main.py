@@ -44,7 +44,21 @@ def _output_for(args: Sequence[str]) -> Any:
     return Output(typed.lower() if typed and typed.lower() in FORMATS else None)
 
 
-def _describe(error: BaseException) -> tuple[int, str, str, str | None]:
+def _common_options_hint(args: Sequence[str]) -> str | None:
+    """``c8ydm -o json firmware list``: the common options belong after the command."""
+    import shlex
+
+    from c8ydm.cli.options import common_options_moved
+
+    moved = common_options_moved(list(args))
+    if moved is None:
+        return None
+    if moved[0].startswith("-"):  # no command was typed at all
+        return "Common options go after the command, e.g. `c8ydm firmware list -o json`."
+    return f"Common options go after the command: `c8ydm {shlex.join(moved)}`."
+
+
+def _describe(error: BaseException, args: Sequence[str] = ()) -> tuple[int, str, str, str | None]:
     """(exit code, kind, message, hint) of any exception."""
     import typer
 
@@ -56,11 +70,31 @@ def _describe(error: BaseException) -> tuple[int, str, str, str | None]:
     if isinstance(error, typer.TyperException):  # click's usage errors (exit 2) and friends
         ctx = getattr(error, "ctx", None)
         hint = f"Run `{ctx.command_path} --help` for usage." if ctx is not None else None
+        if ctx is not None and ctx.parent is None and error.__class__.__name__ == "NoSuchOption":
+            hint = _common_options_hint(args) or hint
         return error.exit_code, "usage", error.format_message(), hint
     if isinstance(error, (KeyboardInterrupt, typer.Abort)):
         return ExitCode.INTERRUPTED, "interrupted", "Interrupted.", None
     message = f"Unexpected error: {type(error).__name__}: {error}"
     return ExitCode.INTERNAL, "internal", message, f"{REPORT_HINT} (add --verbose for a traceback)."
+
+
+def _sandbox_hint(error: BaseException, app: Any) -> str | None:
+    """For a sandbox session that nothing answers: how to start that sandbox."""
+    from c8ydm.api.errors import CannotConnectError
+
+    connection = getattr(app, "used_connection", None)
+    data_dir = getattr(connection, "sandbox_data_dir", None)
+    if not isinstance(error, CannotConnectError) or not data_dir:
+        return None
+    import shlex
+    from pathlib import Path
+
+    from c8ydm.sandbox.instance import default_data_dir
+
+    is_default = Path(data_dir).resolve() == default_data_dir().resolve()
+    command = "c8ydm sandbox start" + ("" if is_default else f" --data-dir {shlex.quote(data_dir)}")
+    return f"The sandbox is not running: start it with `{command}`."
 
 
 def report(error: BaseException, args: Sequence[str]) -> int:
@@ -70,9 +104,10 @@ def report(error: BaseException, args: Sequence[str]) -> int:
     if type(error).__name__ == "NoArgsIsHelpError":  # `c8ydm session`: help on stderr, exit 2
         error.show()  # type: ignore[attr-defined]
         return 2
-    code, kind, message, hint = _describe(error)
+    code, kind, message, hint = _describe(error, args)
     out = _output_for(args)
     app = current_app()
+    hint = _sandbox_hint(error, app) or hint
     is_verbose = app.options.verbose if app else bool({"-v", "--verbose"} & set(args))
     if kind == "internal" and (is_verbose or os.environ.get("C8YDM_DEBUG") == "1"):
         import traceback
@@ -80,7 +115,7 @@ def report(error: BaseException, args: Sequence[str]) -> int:
         traceback.print_exception(error, file=out.stderr)
     out.error(message, hint)
     if out.format in ("json", "jsonl"):
-        out.error_object(int(code), kind, message, hint)
+        out.error_object(int(code), kind, message, hint, getattr(error, "details", None))
     return int(code)
 
 

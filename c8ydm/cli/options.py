@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 import typer
 
-from c8ydm.cli.completion import DYNAMIC_MARKER, read_name_cache
+from c8ydm.cli.completion import DYNAMIC_MARKER, PACKAGE_SUFFIX, read_name_cache
 from c8ydm.cli.context import App, CommonOptions
 
 PREFIX = "common_"  # Python names of the common parameters, so that they never clash with a command's
@@ -48,6 +48,40 @@ def complete_names(kind: str) -> Callable[[], list[str]]:
         return [DYNAMIC_MARKER + kind] if INDEXING["active"] else read_name_cache(kind)
 
     return names
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def numeric_id(value: str) -> str:
+    """A Cumulocity id typed by a user (an operation or bulk operation id): digits only.
+
+    Checked while the command line is parsed, so ``bulk show abc`` exits 2 before any request
+    instead of asking the tenant for ``/devicecontrol/bulkoperations/abc``. Surrounding blanks go.
+    """
+    text = value.strip()
+    if not _DIGITS.fullmatch(text):
+        raise typer.BadParameter(f"{value!r} is not an id: ids are digits only, e.g. 10060.")
+    return text
+
+
+def id_argument(help: str, *, metavar: str = "ID") -> Any:
+    """A positional id (or ids, with a list annotation) validated by :func:`numeric_id`.
+
+    ``BulkId = Annotated[str, id_argument("Bulk operation id.")]``
+    """
+    return typer.Argument(metavar=metavar, parser=numeric_id, help=help, show_default=False)
+
+
+def id_option(*decls: str, help: str, metavar: str = "ID") -> Any:
+    """An option taking an id, validated by :func:`numeric_id` (e.g. ``--from-operation ID``)."""
+    return typer.Option(*decls, metavar=metavar, parser=numeric_id, help=help, show_default=False)
+
+
+def complete_packages(repository: str) -> Callable[[], list[str]]:
+    """An ``autocompletion=`` for NAME@VERSION options (``--firmware``, ``--software``): the cached
+    NAME@VERSION pairs of ``repository`` (from ``show`` and ``add``) and its names (from ``list``)."""
+    return complete_names(repository + PACKAGE_SUFFIX)
 
 
 def _option(*decls: str, **kwargs: Any) -> Any:
@@ -101,6 +135,39 @@ _COMMON: list[tuple[str, Any, Any]] = [
         ),
     ),
 ]
+
+
+def _names(info: Any) -> list[str]:
+    # With Annotated, Typer reads the first positional of typer.Option as a name, kept in `default`.
+    return [d for d in (info.default, *info.param_decls) if isinstance(d, str) and d.startswith("-")]
+
+
+# Names of the common options, for the hint when they are typed before the command (`c8ydm -o json x`).
+COMMON_FLAGS = frozenset(d for _, kind, info in _COMMON if kind is bool for d in _names(info))
+COMMON_VALUE_OPTIONS = frozenset(d for _, kind, info in _COMMON if kind is not bool for d in _names(info))
+
+
+def common_options_moved(args: list[str]) -> list[str] | None:
+    """``args`` with the common options typed before the command moved after it; None if there are none.
+
+    ``["-o", "json", "firmware", "list"]`` -> ``["firmware", "list", "-o", "json"]``.
+    """
+    moved: list[str] = []
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        word = rest[0]
+        name = word.split("=", 1)[0]
+        if word in COMMON_FLAGS:
+            moved.append(rest.pop(0))
+        elif word in COMMON_VALUE_OPTIONS and len(rest) > 1:
+            moved += [rest.pop(0), rest.pop(0)]
+        elif name in COMMON_VALUE_OPTIONS or (word[:2] in COMMON_VALUE_OPTIONS and not word.startswith("--")):
+            moved.append(rest.pop(0))  # --output=json, -ojson
+        else:
+            return None
+    return [*rest, *moved] if moved else None
+
+
 _COMMON_PARAMETERS = [
     inspect.Parameter(
         PREFIX + name,

@@ -4,6 +4,12 @@ Machine mode is decided here from ``isatty()`` and flags, never from Rich's own 
 ``FORCE_COLOR`` makes Rich believe it has a terminal, so every Console gets ``force_terminal`` set
 explicitly. Colour only when the stream is a terminal and ``NO_COLOR`` is unset (no-color.org).
 Tables have a fixed width when stdout is not a terminal (``COLUMNS``, else 80).
+
+Everything printed for people is printed literally (style.md rule 9): names come from users and
+devices. Rich markup in them (``evil [/x] fw``, ``[beta]``) is never interpreted (``Text`` and
+``markup=False``), and control characters (ESC, CR, BEL, C1, bidi overrides) are shown as visible
+escapes by :func:`printable`, so that a device name cannot clear the screen or rewrite a line.
+JSON, jsonl and csv are data and keep every character exactly.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 import dataclasses
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,6 +30,21 @@ DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is u
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
 JSONL_FLUSH_SECONDS = 0.1  # jsonl lines reach a pipe at least this often while they are produced
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
+
+
+# C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi embedding/override/
+# isolate characters (they reorder what follows them on the screen: "Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal: control characters as visible escapes (``\\x1b``), the rest unchanged."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -241,9 +263,9 @@ class Output:
         cols = _columns(rows, columns)
         # Text, not str: Rich would read "router [x]" or "[bold]" in data as markup and drop it.
         for header, _ in cols:
-            table.add_column(Text(header), overflow="fold")
+            table.add_column(Text(printable(header)), overflow="fold")
         for row in rows:
-            table.add_row(*(Text(_cell(_lookup(row, key))) for _, key in cols))
+            table.add_row(*(Text(printable(_cell(_lookup(row, key)))) for _, key in cols))
         console.print(table)
         self.stdout.writelines(line.rstrip() + "\n" for line in console.file.getvalue().splitlines())
 
@@ -251,7 +273,12 @@ class Output:
     def _say(self, text: str, style: str = "") -> None:
         if self._err_console is None:
             self._err_console = self.console(self.stderr)
-        self._err_console.print(text, style=style or None, markup=False, soft_wrap=True)
+        self._err_console.print(printable(text), style=style or None, markup=False, soft_wrap=True)
+
+    def prompt(self, text: str) -> None:
+        """A question on stderr, without a line break (the answer is typed after it)."""
+        self.stderr.write(printable(text))
+        self.stderr.flush()
 
     def message(self, text: str) -> None:
         self._say(text)
@@ -264,9 +291,13 @@ class Output:
         if hint:
             self._say(f"Hint: {hint}", "dim")
 
-    def error_object(self, code: int, kind: str, message: str, hint: str | None) -> None:
-        """cli-surface.md: with ``-o json`` an error is also an object on stdout."""
-        error = {"error": {"code": code, "kind": kind, "message": message, "hint": hint}}
+    def error_object(self, code: int, kind: str, message: str, hint: str | None, details: Any = None) -> None:
+        """cli-surface.md: with ``-o json`` an error is also an object on stdout. ``details``: the
+        result the command had produced before it failed (a bulk operation with its progress)."""
+        body: dict[str, Any] = {"code": code, "kind": kind, "message": message, "hint": hint}
+        if details is not None:
+            body["details"] = details
+        error = {"error": body}
         indent = None if self.format == "jsonl" else 2
         self.stdout.write(json.dumps(error, indent=indent, ensure_ascii=False) + "\n")
         self.stdout.flush()

@@ -6,6 +6,9 @@ instead: a start and an end for transfers, one line per status change for operat
 Commands get them from ``App.upload_progress`` / ``App.download_progress`` /
 ``App.operation_progress``; procedures receive the bound methods (``advance``, ``update``) as plain
 callbacks and never see Rich.
+
+Labels hold names from users and devices: they are shown literally (``TextColumn(markup=False)``,
+control characters escaped by ``output.printable``), never read as Rich markup.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from c8ydm.api.models.status import is_terminal_text
-from c8ydm.cli.output import Output, is_terminal
+from c8ydm.cli.output import Output, is_terminal, printable
 
 
 def _size(n: int) -> str:
@@ -80,7 +83,12 @@ class TransferProgress(_Display):
     def _columns(self) -> list[Any]:
         from rich.progress import BarColumn, DownloadColumn, TextColumn, TransferSpeedColumn
 
-        return [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()]
+        return [
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+        ]
 
     def __enter__(self) -> TransferProgress:
         super().__enter__()
@@ -91,7 +99,7 @@ class TransferProgress(_Display):
     def _begin(self) -> None:
         self._has_begun = True
         if self.progress is not None:
-            self._task = self.progress.add_task(self.label, total=self.total, completed=self.sent)
+            self._task = self.progress.add_task(printable(self.label), total=self.total, completed=self.sent)
         else:
             size = f" ({_size(self.total)})" if self.total is not None else ""
             self.out.message(f"{self.verb} {self.label}{size}")
@@ -138,8 +146,14 @@ class OperationProgress(_Display):
 
     def _columns(self) -> list[Any]:
         from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.table import Column
 
-        return [SpinnerColumn(finished_text="-"), TextColumn("{task.description}"), TimeElapsedColumn()]
+        # A long description folds onto a second line rather than cutting off the status at its end.
+        return [
+            SpinnerColumn(finished_text="-"),
+            TextColumn("{task.description}", markup=False, table_column=Column(overflow="fold")),
+            TimeElapsedColumn(),
+        ]
 
     def __enter__(self) -> OperationProgress:
         super().__enter__()
@@ -150,7 +164,7 @@ class OperationProgress(_Display):
         if self._last.get(key) == status:
             return
         self._last[key] = status
-        text = f"operation {key}{f' ({label})' if label else ''}: {status}"
+        text = printable(f"operation {key}{f' ({label})' if label else ''}: {status}")
         if self.progress is None:
             self.out.message(text)
             return

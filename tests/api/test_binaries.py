@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import InputError
+from c8ydm.api.errors import InputError, TransportError
 from c8ydm.api.transfer import CHUNK_BYTES
 
 from .conftest import BASE_URL
@@ -140,6 +140,34 @@ def test_download_url_of_an_external_server_sends_no_credentials(
     client.binaries.download_url("https://cdn.example.org/fw/1.0.bin", tmp_path / "fw.bin")
     assert (tmp_path / "fw.bin").read_bytes() == b"firmware"
     assert "Authorization" not in route.calls.last.request.headers
+
+
+def test_external_url_that_does_not_resolve_names_that_host_not_the_tenant(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    router.get("https://cdn.example.org/fw/1.0.bin").mock(
+        side_effect=httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+    )
+
+    with pytest.raises(TransportError) as caught:
+        client.binaries.download_url("https://user:pw@cdn.example.org/fw/1.0.bin", tmp_path / "fw.bin")
+
+    assert caught.value.message == (
+        "cannot resolve host cdn.example.org of the external URL https://cdn.example.org/fw/1.0.bin"
+    )
+    assert caught.value.hint == (
+        "the file is on cdn.example.org, not on the tenant: check that URL (or this machine's DNS)"
+    )
+    assert "pw" not in f"{caught.value.message} {caught.value.hint}"
+
+
+def test_external_url_that_refuses_names_its_host_and_port(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    router.get("http://files.example.org:8080/fw.bin").mock(side_effect=httpx.ConnectError("refused"))
+
+    with pytest.raises(TransportError, match=r"^cannot connect to files\.example\.org:8080: refused$"):
+        client.binaries.download_url("http://files.example.org:8080/fw.bin", tmp_path / "fw.bin")
 
 
 def test_get_reads_the_binary_managed_object(client: Client, router: respx.MockRouter) -> None:

@@ -14,6 +14,7 @@ from c8ydm.api.errors import (
     AuthenticationError,
     BadRequestError,
     C8yError,
+    CannotConnectError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -22,6 +23,7 @@ from c8ydm.api.errors import (
     TransportError,
     UnprocessableEntityError,
 )
+from c8ydm.api.http_errors import address
 from c8ydm.api.retry import RetryPolicy
 
 from .conftest import BASE_URL, PASSWORD
@@ -98,7 +100,7 @@ def test_permission_denied_names_the_role(client: Client, router: respx.MockRout
     assert caught.value.hint is not None and "ROLE_INVENTORY_ADMIN" in caught.value.hint
 
 
-def test_connection_refused_is_a_one_line_transport_error_naming_the_host(
+def test_connection_refused_is_a_one_line_transport_error_naming_host_and_port(
     client: Client, router: respx.MockRouter, sleeps: list[float]
 ) -> None:
     route = router.post("/devicecontrol/operations").mock(
@@ -106,7 +108,8 @@ def test_connection_refused_is_a_one_line_transport_error_naming_the_host(
     )
     with pytest.raises(TransportError) as caught:
         client.operations.create({"deviceId": "1"})
-    assert caught.value.message == "cannot connect to t100.example.com: [Errno 111] Connection refused"
+    assert caught.value.message == "cannot connect to t100.example.com:443: [Errno 111] Connection refused"
+    assert isinstance(caught.value, CannotConnectError)
     assert route.call_count == 1 and sleeps == []
 
 
@@ -118,12 +121,12 @@ def test_tls_failure_is_reported_as_such(client: Client, router: respx.MockRoute
     )
     with pytest.raises(TransportError) as caught:
         client.operations.create({"deviceId": "1"})
-    assert caught.value.message.startswith("TLS failure talking to t100.example.com:")
+    assert caught.value.message.startswith("TLS failure talking to t100.example.com:443:")
 
 
 def test_timeout_is_a_transport_error(client: Client, router: respx.MockRouter) -> None:
     router.post("/devicecontrol/operations").mock(side_effect=httpx.ReadTimeout("timed out"))
-    with pytest.raises(TransportError, match=r"^timed out waiting for t100\.example\.com$"):
+    with pytest.raises(TransportError, match=r"^timed out waiting for t100\.example\.com:443$"):
         client.operations.create({"deviceId": "1"})
 
 
@@ -164,6 +167,27 @@ def test_body_broken_off_mid_read_is_a_transport_error(client: Client, router: r
 
     router.get("/inventory/managedObjects/1").mock(return_value=httpx.Response(200, stream=Broken()))
     with pytest.raises(
-        TransportError, match=r"^connection to t100\.example\.com failed: connection reset by peer$"
+        TransportError, match=r"^connection to t100\.example\.com:443 failed: connection reset by peer$"
     ):
         client.inventory.get("1")
+
+
+def test_unresolvable_tenant_host_points_at_the_tenant_url(client: Client, router: respx.MockRouter) -> None:
+    router.get("/inventory/managedObjects/1").mock(
+        side_effect=httpx.ConnectError("[Errno -2] Name or service not known")
+    )
+    client.retry = RetryPolicy.disabled()
+
+    with pytest.raises(TransportError) as caught:
+        client.inventory.get("1")
+
+    assert (caught.value.message, caught.value.hint) == (
+        "cannot resolve host t100.example.com",
+        "check the tenant URL",
+    )
+
+
+def test_address_has_the_scheme_default_port_unless_one_is_given() -> None:
+    assert address(httpx.URL("https://t1.example.com/x")) == "t1.example.com:443"
+    assert address(httpx.URL("http://127.0.0.1:8111")) == "127.0.0.1:8111"
+    assert address(httpx.URL("http://localhost/")) == "localhost:80"

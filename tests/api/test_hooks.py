@@ -130,7 +130,7 @@ def test_verbose_records_carry_no_secret(router: respx.MockRouter) -> None:
     assert [(log.method, log.url, log.status_code, log.error) for log in logs] == [
         ("POST", "/tenant/oauth/token?tenant_id=t100", 200, None),
         ("GET", "/inventory/managedObjects/1?withChildren=false", 200, None),
-        ("GET", "/inventory/managedObjects/2", None, "cannot connect to t100.example.com: refused"),
+        ("GET", "/inventory/managedObjects/2", None, "cannot connect to t100.example.com:443: refused"),
     ]
     assert all(log.seconds >= 0 for log in logs)
     text = " ".join(f"{log} {log!r}" for log in logs)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command
+from c8ydm.cli.options import command, id_argument, id_option
 
 
 @command()
@@ -66,3 +66,19 @@ def uploading(app: App) -> None:
     with app.operation_progress() as live:
         for status in ("PENDING", "PENDING", "EXECUTING", "SUCCESSFUL"):
             live.update("42", status, "device-1")
+
+
+@command()
+def ids(
+    app: App,
+    first: Annotated[str, id_argument("An operation id.")],
+    more: Annotated[list[str] | None, id_argument("More ids.")] = None,
+    parent: Annotated[str | None, id_option("--parent", help="A bulk operation id.")] = None,
+) -> None:
+    """Echo the ids after validation; ask the tenant for the first one.
+
+    Example:
+      c8ydm ids 1 2 3 --parent 4
+    """
+    app.client().get_json(f"/devicecontrol/operations/{first}")
+    app.render({"first": first, "more": more or [], "parent": parent})

@@ -74,7 +74,7 @@ def probe(monkeypatch: pytest.MonkeyPatch) -> None:
     """Register the test-only commands of cli_probe.py in the command table."""
     rows = [
         app_module.Entry(name, f"cli_probe:{name}", f"Test command {name}.")
-        for name in ("probe", "confirming", "boom", "interrupt", "uploading")
+        for name in ("probe", "confirming", "boom", "interrupt", "uploading", "ids")
     ]
     monkeypatch.setattr(app_module, "COMMANDS", (*app_module.COMMANDS, *rows))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import time
 from collections.abc import Callable
@@ -126,8 +127,87 @@ def test_name_cache_write_never_fails_a_command(monkeypatch: pytest.MonkeyPatch,
     completion.write_name_cache("device", ["d1"])  # the cache dir cannot be created: nothing raised
 
 
-def test_cache_path_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_dir_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("C8YDM_CACHE_DIR")
 
-    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm/names.json")
-    assert completion.cache_path({}) == Path(os.path.expanduser("~/.cache/c8ydm/names.json"))
+    assert completion.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm")
+    assert completion.cache_dir({}) == Path(os.path.expanduser("~/.cache/c8ydm"))
+    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}, scope="session:prod/x y") == Path(
+        "/x/c8ydm/names/session%3aprod%2fx%20y.json"
+    )
+
+
+def test_a_filtered_list_adds_names_and_only_a_complete_list_replaces_them() -> None:
+    completion.write_name_cache("firmware", ["alpine", "ubuntu", "debian"], scope="s", is_complete=True)
+    completion.write_name_cache("firmware", ["ubuntu"], scope="s")  # e.g. firmware list --name 'ub*'
+    completion.write_name_cache("firmware", ["arch"], scope="s")
+
+    assert completion.read_name_cache("firmware", scope="s") == ["alpine", "arch", "debian", "ubuntu"]
+    completion.write_name_cache("firmware", ["ubuntu"], scope="s", is_complete=True)
+    assert completion.read_name_cache("firmware", scope="s") == ["ubuntu"]
+
+
+def test_each_name_expires_on_its_own() -> None:
+    completion.write_name_cache("device", ["old"], scope="s")
+    later = time.time() + completion.CACHE_TTL_SECONDS - 1
+    cache_file = completion.cache_path(scope="s")
+    aged = {"device": {"old": later - completion.CACHE_TTL_SECONDS - 5, "new": later}}
+    cache_file.write_text(json.dumps(aged))
+
+    assert completion.read_name_cache("device", scope="s", now=later) == ["new"]
+
+
+def test_the_cache_is_per_session_and_per_environment_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("prod", "test"):
+        settings.save_session(settings.Session(name=name, url=f"https://{name}.example.com"))
+    completion.write_name_cache("device", ["test-device"])  # the current session: test
+    completion.write_name_cache("device", ["prod-device"], scope=completion.cache_scope("prod"))
+
+    assert completion.read_name_cache("device") == ["test-device"]
+    assert completion.read_name_cache("device", scope=completion.cache_scope("prod")) == ["prod-device"]
+    monkeypatch.setenv("C8YDM_SESSION", "prod")
+    assert completion.read_name_cache("device") == ["prod-device"]
+    monkeypatch.setenv("C8Y_HOST", "https://CI.example.com/")
+    assert completion.cache_scope("prod") == "url:https://ci.example.com"
+    assert completion.read_name_cache("device") == []
+
+
+def test_completion_reads_the_cache_of_the_session_typed_on_the_line(run_c8ydm: Callable[..., Run]) -> None:
+    for name in ("prod", "test"):
+        settings.save_session(settings.Session(name=name, url=f"https://{name}.example.com"))
+    completion.write_name_cache("device", ["linux-test"], scope=completion.cache_scope("test"))
+    completion.write_name_cache("device", ["linux-prod"], scope=completion.cache_scope("prod"))
+
+    current = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm device show lin", COMP_CWORD="3")
+    typed = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm device show --session prod lin", COMP_CWORD="5")
+
+    assert (current.stdout, typed.stdout) == ("linux-test\n", "linux-prod\n")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "c8ydm device install linux-0001 --firmware ",
+        "c8ydm bulk create --group Gateways --firmware ",
+    ],
+)
+def test_firmware_options_complete_name_at_version_and_bare_names(
+    run_c8ydm: Callable[..., Run], words: str
+) -> None:
+    completion.write_name_cache("firmware", ["demo-fw", "other"])
+    completion.write_name_cache("firmware-version", ["demo-fw@1.0.0", "demo-fw@1.1.0"])
+
+    result = complete(run_c8ydm, "bash", COMP_WORDS=words + "de", COMP_CWORD=str(len(words.split())))
+
+    assert result.stdout.splitlines() == ["demo-fw", "demo-fw@1.0.0", "demo-fw@1.1.0"]
+
+
+def test_group_names_complete_for_group_commands_and_options(run_c8ydm: Callable[..., Run]) -> None:
+    completion.write_name_cache("group", ["Canary routers", "Gateways"])
+
+    show = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm group show Ca", COMP_CWORD="3")
+    bulk = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm bulk create --group G", COMP_CWORD="4")
+    devices = complete(run_c8ydm, "bash", COMP_WORDS="c8ydm device list --group ", COMP_CWORD="4")
+
+    assert (show.stdout, bulk.stdout) == ("Canary routers\n", "Gateways\n")
+    assert devices.stdout.splitlines() == ["Canary routers", "Gateways"]

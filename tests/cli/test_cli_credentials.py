@@ -88,7 +88,7 @@ def test_register_reports_rows_and_exits_14_without_leaking_passwords(
     record = json.loads(dry.stdout)
     assert record["body"]["file"]["name"] == "devices.csv" and record["body"]["file"]["rows"] == 2
     assert result.code == 14
-    document = json.loads(result.stdout.split('\n{\n  "error"')[0])
+    document = result.json()["error"]["details"]  # one document: the error carries the report
     assert [(r["deviceId"], r["bulkNewDeviceStatus"]) for r in document["rows"]] == [
         ("SN-1", "CREATED"),
         ("SN-2", "FAILED"),

@@ -112,7 +112,7 @@ def test_unreachable_tenant_exits_10(
 
     assert result.code == 10
     assert result.json()["error"]["kind"] == "unavailable"
-    assert result.stderr.startswith("Error: cannot connect to 127.0.0.1")
+    assert result.stderr.startswith(f"Error: cannot connect to 127.0.0.1:{port}: ")
     assert "Traceback" not in result.stderr
     assert len(slept) == 4  # retried, as a GET may be
 

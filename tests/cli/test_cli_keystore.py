@@ -36,7 +36,7 @@ def test_login_with_a_keyring_that_hangs_is_cut_off_with_exit_2(
         == "Error: No usable system keyring: the keyring did not answer within 0.2 s."
     )
     hint = result.stderr.splitlines()[1]
-    assert hint.startswith("Hint: Without a keyring nothing is saved: pass the connection with each run")
+    assert hint.startswith("Hint: Add --insecure-storage to keep the secret in a file only you can read")
     assert not (isolated / "config").exists()
 
 

@@ -43,6 +43,7 @@ def test_login_verifies_then_saves_session_without_secret_and_secret_in_keyring(
                 "insecure": False,
                 "kind": "tenant",
                 "sandbox_data_dir": None,
+                "secret_storage": "keyring",
             }
         },
     }

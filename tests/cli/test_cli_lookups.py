@@ -27,7 +27,7 @@ def test_sessions_have_files_of_their_own_in_the_cache_dir(
 
     first, second = lookups_path("http://a|t1|admin"), lookups_path("http://a|t1|reader")
 
-    assert first.parent == second.parent == tmp_path and first != second
+    assert first.parent == second.parent == tmp_path / "lookups" and first != second
     assert "admin" not in first.name  # only a digest of the session's identity
 
 

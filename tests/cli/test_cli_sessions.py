@@ -19,7 +19,12 @@ def test_session_list_show_use_delete_round_trip(
     login(cli, "--name", "test")
 
     assert [s["name"] for s in cli("session", "list").json()] == ["prod", "test"]
-    assert cli("session", "show").json() == {**SESSION, "name": "test"}
+    assert cli("session", "show").json() == {
+        **SESSION,
+        "name": "test",
+        "secretStorage": "keyring",
+        "secretLocation": "system keyring (service c8ydm, entry test)",
+    }
     assert cli("session", "use", "prod", "-o", "json").json()["current"] is True
     assert cli("session", "show", "test").json()["current"] is False
     assert cli("session", "delete", "test").json() == {

@@ -12,6 +12,7 @@ import pytest
 from support.entry_point import Run
 
 from c8ydm.cli import app as app_module
+from c8ydm.cli import completion
 
 HEAVY = ["httpx", "pydantic", "keyring", "rich.progress"]
 PROBE = """
@@ -59,6 +60,18 @@ def test_completion_imports_neither_typer_nor_click_nor_heavy_libraries() -> Non
     assert loaded_modules([], [*HEAVY, "rich", "typer", "click", "typing"], env) == []
 
 
+def test_name_completion_reads_its_cache_without_settings_typing_or_typer() -> None:
+    from c8ydm import settings
+
+    settings.save_session(settings.Session(name="prod", url="https://t.example.com"))  # the current one
+    completion.write_name_cache("device", ["linux-0001"], scope=completion.cache_scope("prod"))
+    words = "c8ydm device install linux --firmware demo@"
+    env = {"_C8YDM_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": "5"}
+    watched = [*HEAVY, "rich", "typer", "click", "typing", "dataclasses", "c8ydm.settings", "c8ydm.api"]
+
+    assert loaded_modules([], watched, env) == []
+
+
 def test_root_help_lists_every_registered_command_with_its_table_help(cli: Callable[..., Run]) -> None:
     result = cli("--help")
 
@@ -103,3 +116,12 @@ def test_version_prints_the_package_version(cli: Callable[..., Run]) -> None:
     from c8ydm import __version__
 
     assert cli("--version").stdout == f"c8ydm {__version__}\n"
+
+
+@pytest.mark.parametrize("kind", ["firmware", "software"])
+def test_edit_help_does_not_call_the_description_required(cli: Callable[..., Run], kind: str) -> None:
+    edit = cli(kind, "edit", "--help").stdout
+    add = cli(kind, "add", "--help").stdout
+
+    assert "required for a new entry" not in edit and "The new description." in edit
+    assert "required for a new entry" in add

@@ -85,7 +85,7 @@ def test_bulk_tables_read_progress_and_operation_for_people(
     rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in shown.stdout.splitlines()[2:])
     assert {key: rows[key] for key in ("target group", "progress", "operation", "creation ramp")} == {
         "target group": created["groupId"],
-        "progress": "2/2 done (100%) — 2 successful, 0 failed, 0 executing, 0 pending",
+        "progress": "2/2 done (100%) — 2 successful",
         "operation": "c8y_Firmware e2e-gw-fw 1.0",
         "creation ramp": "0.05 s",
     }
@@ -259,13 +259,21 @@ def test_bulk_firmware_where_some_devices_fail_exits_14(c8ydm: Callable[..., Run
                 "-o", "json")  # fmt: skip
 
     bulk_id = created_id(run)
-    assert (run.code, run.json()) == (14, {"error": {
+    error = run.json()["error"]
+    details = error.pop("details")  # the bulk operation as it ended: id, status, progress (issue 15)
+    assert (run.code, error) == (14, {
         "code": 14,
         "kind": "partial_failure",
         "message": f"bulk operation {bulk_id} ended with failures (FAILED 3/3 done, 1 failed): "
                    f"{NOT_SUPPORTED} on linux-0003",
         "hint": f"schedule the failed devices again with: c8ydm bulk retry {bulk_id}",
-    }})  # fmt: skip
+    })  # fmt: skip
+    assert (details["id"], details["generalStatus"]) == (bulk_id, "FAILED")
+    assert details["progress"] == {"all": 3, "pending": 0, "executing": 0, "successful": 2, "failed": 1}
+    shown = c8ydm("bulk", "show", bulk_id, "--wait", "-o", "json")
+    assert (shown.code, shown.json()["error"]["details"]["progress"]["failed"]) == (14, 1)
+    table = c8ydm("bulk", "show", bulk_id, "--wait", "-o", "table")
+    assert table.code == 14 and f"id                 {bulk_id}" in table.stdout
     for device in ("linux-0001", "linux-0005"):
         assert ok(c8ydm("device", "show", device, "-o", "json"))["c8y_Firmware"] == {
             "name": "e2e-bulk-any-fw", "version": "2.0.0", "url": "https://fw.example.com/a",

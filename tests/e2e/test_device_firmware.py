@@ -119,6 +119,12 @@ def test_device_failure_exits_11_with_the_device_reason(c8ydm: Callable[..., Run
     error = run.json()["error"]
     assert (error["code"], error["kind"]) == (11, "operation_failed")
     assert "FAILED on the device: Download of" in error["message"] and "404 Not Found" in error["message"]
+    operation = error["details"]["operations"][0]  # the result is still there (issue 15)
+    assert (error["details"]["device"]["name"], operation["status"]) == ("linux-0001", "FAILED")
+    again = c8ydm("operation", "wait", operation["id"], "-o", "json")
+    assert again.code == 11 and again.json()["error"]["details"][0]["id"] == operation["id"]
+    table = c8ydm("operation", "wait", operation["id"], "-o", "table")
+    assert table.code == 11 and f"{operation['id']} " in table.stdout and "FAILED" in table.stdout
 
 
 def test_dry_run_prints_the_post_and_creates_nothing(c8ydm: Callable[..., Run]) -> None:

@@ -76,6 +76,9 @@ def test_software_update_style_install_unchanged_and_remove(
         {"name": "e2e-nginx", "version": "1.24.0"}
     ]
     assert "Unchanged: e2e-nginx 1.24.0 is already installed." in again.stderr
+    as_table = c8ydm("device", "install", "linux-0001", "--software", "e2e-nginx@1.24.0", "-o", "table")
+    assert (as_table.code, as_table.stdout) == (0, "")  # "Nothing to change", not also "No results."
+    assert as_table.stderr.splitlines()[-1] == "Nothing to change on linux-0001."
 
     removed = ok(c8ydm("device", "remove", "linux-0001", "--software", "e2e-redis", "--wait", "-o", "json"))
     assert removed["operations"][0]["c8y_SoftwareUpdate"] == [

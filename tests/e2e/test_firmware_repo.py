@@ -21,6 +21,8 @@ from _repo_helpers import (
 )
 from support.sandbox import SandboxInstance
 
+from c8ydm.cli.views.base import short_time
+
 pytestmark = pytest.mark.e2e
 
 ENTRY_KEYS = ("id", "name", "type", "description", "c8y_Filter", "c8y_Global")
@@ -113,10 +115,10 @@ def test_show_table_lists_patches_under_their_base(cli: Runner, image: Path) -> 
     newer, base = show["versions"]
     patch = base["patches"][0]
     rows = [re.split(r"\s{2,}", line.strip()) for line in table.splitlines() if re.match(r"\d+\.\d", line)]
-    assert rows == [
-        ["1.1.0", EXTERNAL, newer["creationTime"], newer["id"]],
-        ["1.0.0", "edge-1.0.0.bin", base["creationTime"], base["id"]],
-        ["1.0.1", "1.0.0", "edge-1.0.0.bin", patch["creationTime"], patch["id"]],
+    assert rows == [  # local times to the minute in a table; json keeps the ISO text
+        ["1.1.0", EXTERNAL, short_time(newer["creationTime"]), newer["id"]],
+        ["1.0.0", "edge-1.0.0.bin", short_time(base["creationTime"]), base["id"]],
+        ["1.0.1", "1.0.0", "edge-1.0.0.bin", short_time(patch["creationTime"]), patch["id"]],
     ]
     assert re.search(r"^description\s+Edge$", table, re.MULTILINE)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +66,11 @@ def connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in (("C8Y_HOST", BASE_URL), ("C8Y_TENANT", "t100"), ("C8Y_USER", "admin")):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("C8Y_PASSWORD", "pw")
-    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("COLUMNS", "80")  # tables must read well at 80 columns (issue 15)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # tables show local times: UTC+2 in May
+    time.tzset()
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
 
 
@@ -88,16 +92,17 @@ def test_show_table_reads_description_target_progress_and_operation(
     assert route.called
     assert text.splitlines() == [
         "FIELD              VALUE",
-        "─" * 86,
+        "─" * 64,
         "id                 42",
         "description        Update firmware to: demo-fw (version: 1.0.0).",
         "target group       9",
-        "status             SUCCESSFUL (status COMPLETED)",
-        "progress           20/20 done (100%) — 20 successful, 0 failed, 0 executing, 0 pending",
+        "status             SUCCESSFUL",
+        "progress           20/20 done (100%) — 20 successful",
+        "operations         all operations created",
         "operation          c8y_Firmware demo-fw 1.0.0",
-        "start date         2024-05-01T12:00:00.000Z",
+        "start date         2024-05-01 14:00",
         "creation ramp      0.1 s",
-        "estimated finish   2024-05-01T12:00:02.000Z",
+        "estimated finish   2024-05-01 14:00",
         "note               kernel rollout",
     ]
 
@@ -111,16 +116,17 @@ def test_show_table_of_a_retry_names_the_failed_parent_and_the_raw_status(
 
     assert text.splitlines() == [
         "FIELD              VALUE",
-        "─" * 82,
+        "─" * 75,
         "id                 43",
         "description        Update software to: nginx (version 1.24.0) and one other",
         "target group       failed devices of bulk operation 42",
-        "status             FAILED (COMPLETED WITH FAILURES, status IN_PROGRESS)",
-        "progress           2/3 done (66%) — 1 successful, 1 failed, 0 executing, 1 pending",
+        "status             FAILED: 1 of 3 devices failed",
+        "progress           2/3 done (66%) — 1 successful, 1 failed, 1 pending",
+        "operations         creating operations",
         "operation          c8y_SoftwareUpdate nginx 1.24.0 (+1 other)",
-        "start date         2024-05-01T13:00:00.000Z",
+        "start date         2024-05-01 15:00",
         "creation ramp      2 s",
-        "estimated finish   2024-05-01T13:00:06.000Z",
+        "estimated finish   2024-05-01 15:00",
     ]  # no note row: the bulk operation has none
 
 
@@ -132,12 +138,14 @@ def test_list_table_shows_done_in_percent(
     text = c8ydm(capsys, "bulk", "list", "-o", "table")
 
     assert text.splitlines() == [
-        "ID   STATUS       DONE   ALL   FAILED   START                      DESCRIPTION",
-        "─" * 100,
-        "42   SUCCESSFUL   100%   20    0        2024-05-01T12:00:00.000Z   Update firmware to: demo-fw",
-        "                                                                   (version: 1.0.0).",
-        "43   FAILED       66%    3     1        2024-05-01T13:00:00.000Z   Update software to: nginx",
-        "                                                                   (version 1.24.0) and one other",
+        "ID   STATUS       DONE   ALL   FAILED   START              DESCRIPTION",
+        "─" * 80,
+        "42   SUCCESSFUL   100%   20    0        2024-05-01 14:00   Update firmware to:",
+        "                                                           demo-fw (version:",
+        "                                                           1.0.0).",
+        "43   FAILED       66%    3     1        2024-05-01 15:00   Update software to:",
+        "                                                           nginx (version",
+        "                                                           1.24.0) and one other",
     ]
 
 
@@ -188,3 +196,27 @@ def test_operation_summary_names_each_fragment_and_its_first_package(
 )
 def test_done_percent_rounds_down_so_100_means_every_device(progress: dict[str, int], percent: int) -> None:
     assert done_percent(BulkOperation.model_validate({"progress": progress})) == percent
+
+
+def test_a_scheduled_bulk_operation_has_no_estimated_finish_yet(
+    router: respx.MockRouter, connection: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scheduled = {
+        **FIRMWARE_BULK,
+        "status": "ACTIVE",
+        "generalStatus": "SCHEDULED",
+        "progress": {"all": 0, "pending": 0, "executing": 0, "successful": 0, "failed": 0},
+    }
+    router.get(f"{BULK}/42").respond(200, json=scheduled)
+
+    shown = json.loads(c8ydm(capsys, "bulk", "show", "42", "-o", "json"))
+    card = c8ydm(capsys, "bulk", "show", "42", "-o", "table")
+
+    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in card.splitlines()[2:])
+    assert "estimatedFinish" not in shown  # it would be the start date itself: nothing is created yet
+    assert "estimated finish" not in rows
+    assert (rows["status"], rows["operations"], rows["progress"]) == (
+        "SCHEDULED",
+        "not started",
+        "0/0 done (0%)",
+    )

@@ -19,6 +19,7 @@ from support.repo_mock import MO_PATH, ScriptedTenant, page
 from c8ydm.api.client import Client
 from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.cli.views.base import short_time
 from c8ydm.cli.views.device import details_document, details_view
 from c8ydm.cli.views.profile import devices_view
 from c8ydm.procedures.device.compliance import Compliance, compare, profile_devices
@@ -178,7 +179,7 @@ def test_device_show_card_names_the_profile_its_drift_and_the_pending_operation(
         "profile": "Baseline (id 50, not executed)",
         "profile drift": "firmware: x 1, profile y 2",
         "pending profile": "Baseline (operation 901 FAILED)",
-        "last profile operation": "901 FAILED 2024-05-02T00:00:00.000Z",
+        "last profile operation": f"901 FAILED {short_time('2024-05-02T00:00:00.000Z')}",  # local, in a table
     }
     plain = ManagedObject.model_validate(
         {"id": "1", "name": "gw", "c8y_SupportedOperations": ["c8y_Firmware"]}

@@ -85,7 +85,7 @@ def test_a_lost_answer_is_adopted_from_the_marker_and_never_sent_twice(
     }
     assert reports == [
         "The operation for device 4711 exists although its answer was lost "
-        "(timed out waiting for t100.example.com): adopted."
+        "(timed out waiting for t100.example.com:443): adopted."
     ]
 
 

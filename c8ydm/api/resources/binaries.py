@@ -173,7 +173,7 @@ class Binaries:
                         raise error_from_response(response, method="GET", path=shown)
                     return stream_to_file(response, Path(dest), on_progress=on_progress)
             except httpx.TransportError as exc:
-                raise transport_error(exc, target.host) from None
+                raise transport_error(exc, target, is_tenant=False) from None
 
     def replace(
         self,

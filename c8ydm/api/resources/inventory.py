@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from c8ydm.api.conventions import path_segment
-from c8ydm.api.errors import InputError
+from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.api.models.base import as_body
 from c8ydm.api.models.inventory import DeviceUser, ManagedObject, ManagedObjectReference
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, count_elements, iter_items
@@ -237,6 +237,24 @@ class Inventory:
             page_size=page_size, limit=limit,
         )  # fmt: skip
         return (reference.managed_object for reference in references)
+
+    def has_child(self, parent_id: str, child_id: str, *, relation: ChildRelation = "childAdditions") -> bool:
+        """Whether ``child_id`` is linked under the parent (a 404 means it is not).
+
+        GET /inventory/managedObjects/{id}/{relation}/{childId}
+        """
+        try:
+            self._client.get_json(f"{_mo_path(parent_id)}/{relation}/{path_segment(child_id)}")
+        except NotFoundError:
+            return False
+        return True
+
+    def count_children(self, parent_id: str, *, relation: ChildRelation = "childAdditions") -> int | None:
+        """Count a parent's children; None for users without totals (§1.5).
+
+        GET /inventory/managedObjects/{id}/{relation}?pageSize=1&withTotalPages=true
+        """
+        return count(self._client, f"{_mo_path(parent_id)}/{relation}")
 
     def get_device_user(self, device_id: str) -> DeviceUser:
         """The device's own user (``device_…``). GET /inventory/managedObjects/{id}/user"""

@@ -94,8 +94,7 @@ def delete(
     report = execute_removal(client, plan)
     if app.options.dry_run:
         return app.message("Dry run: nothing was deleted.")
-    app.show(removal_view(report))
-    report.raise_for_failures()
+    app.show_outcome(removal_view(report), report.raise_for_failures)
 
 
 @command(group, "register")
@@ -135,5 +134,4 @@ def register(
     if app.options.dry_run:
         return app.message(f"Dry run: {len(regfile.rows)} rows of {regfile.name} were not sent.")
     app.message(report_summary(report))
-    app.show(report_view(report))
-    report.raise_for_failures()
+    app.show_outcome(report_view(report), report.raise_for_failures)

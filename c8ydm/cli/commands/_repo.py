@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from c8ydm.cli.completion import write_name_cache
+from c8ydm.cli.completion import VERSIONS_SUFFIX
 from c8ydm.cli.context import App
 
 if TYPE_CHECKING:
@@ -50,6 +50,10 @@ Description = Annotated[
         "--description", metavar="TEXT", show_default=False, help="Description (required for a new entry)."
     ),
 ]
+NewDescription = Annotated[  # edit: the entry exists, so nothing is "required for a new entry" here
+    str | None,
+    typer.Option("--description", metavar="TEXT", show_default=False, help="The new description."),
+]
 DeviceType = Annotated[
     str | None,
     typer.Option(
@@ -78,9 +82,12 @@ NoDeviceType = Annotated[
     bool, typer.Option("--no-device-type", help="Clear the device type: the entry applies to all devices.")
 ]
 To = Annotated[
-    Path | None,
+    str | None,  # not Path: a trailing "/" (a directory, created if missing) must survive parsing
     typer.Option(
-        "--to", metavar="PATH", show_default=False, help="File or directory (default: current directory)."
+        "--to",
+        metavar="PATH",
+        show_default=False,
+        help="File, or directory (an existing one, or a path ending in /, created). Default: here.",
     ),
 ]
 
@@ -107,6 +114,7 @@ def add(app: App, request: AddRequest) -> None:
     else:
         what = ""
     app.message(f"{kind.label} {result.entry.name!r}{what}: {result.status}.")
+    _remember(app, kind, result.entry.name, [request.version] if request.patch is None else [])
     app.show(add_view(result))
 
 
@@ -116,7 +124,10 @@ def list_entries(app: App, request: ListRequest) -> None:
     from c8ydm.procedures.repository.manage import list_entries as list_
 
     rows = list_(app.client(), request)
-    write_name_cache(request.kind.command, [row.entry.name for row in rows if row.entry.name])
+    is_filtered = request.name is not None or request.device_type is not None or bool(request.given_fields())
+    app.remember_names(
+        request.kind.command, [row.entry.name or "" for row in rows], is_complete=not is_filtered
+    )
     if request.kind.versions is not None and any(row.version_count is None for row in rows):
         app.warning("Some version counts are missing: the tenant gives this user no totals.")
     app.show(list_view(request.kind, rows))
@@ -127,7 +138,19 @@ def show(app: App, kind: RepoKind, name: str) -> None:
     from c8ydm.cli.views.repository import show_view
     from c8ydm.procedures.repository.manage import show_entry
 
-    app.show(show_view(show_entry(app.client(), kind, name)))
+    details = show_entry(app.client(), kind, name)
+    _remember(app, kind, details.entry.name, [version.version for version in details.versions])
+    app.show(show_view(details))
+
+
+def _remember(app: App, kind: RepoKind, name: str | None, versions: list[str | None]) -> None:
+    """An entry's name, and its NAME@VERSION pairs, for completing --firmware and --software."""
+    if not name:
+        return
+    app.remember_names(kind.command, [name], is_complete=False)
+    if kind.versions is not None:
+        pairs = [f"{name}@{version}" for version in versions if version]
+        app.remember_names(kind.command + VERSIONS_SUFFIX, pairs, is_complete=False)
 
 
 def edit(app: App, name: str, request: EditRequest) -> None:
@@ -160,13 +183,15 @@ def delete(app: App, kind: RepoKind, name: str, *, version: str | None, patch: s
         return app.message("Dry run: nothing was deleted.")
     if not app.confirm(plan.question):
         app.message("Nothing was deleted.")
+        if app.output_format == "table":  # the message says it; no list of things that still exist
+            return None
         return app.show(delete_view(plan, status="cancelled"))
     execute_delete(client, plan, on_deleted=app.message)
     app.show(delete_view(plan, status="deleted"))
 
 
 def download(
-    app: App, kind: RepoKind, name: str, *, version: str | None, patch: str | None = None, to: Path | None
+    app: App, kind: RepoKind, name: str, *, version: str | None, patch: str | None = None, to: str | None
 ) -> None:
     """Stream the file to disk, with a byte progress bar on stderr; an existing file is replaced
     only with --yes."""

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from c8ydm.api.errors import InputError
+from c8ydm.api.models.status import OperationStatus
 from c8ydm.cli.commands._operations import poll_policy
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, complete_names, new_group
+from c8ydm.cli.options import command, complete_names, complete_packages, id_argument, id_option, new_group
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client
     from c8ydm.api.models.devicecontrol import BulkOperation
+    from c8ydm.cli.output import View
     from c8ydm.procedures.bulk.create import BulkPlan
 
 group = new_group("""Create, list, show, cancel and retry bulk operations.
@@ -23,7 +25,8 @@ Example:
   c8ydm bulk create --from-operation 1234 --group "Field test" --ramp 2
   c8ydm bulk show 42 --wait""")
 
-BulkId = Annotated[str, typer.Argument(metavar="ID", help="Bulk operation id.", show_default=False)]
+# Ids are checked while the line is parsed: `bulk show abc` is exit 2 before any request.
+BulkId = Annotated[str, id_argument("Bulk operation id.")]
 StartOption = Annotated[
     str | None, typer.Option("--start", metavar="AT", help="now (default), +5m, +2h or an ISO time.")
 ]
@@ -32,14 +35,14 @@ RampOption = Annotated[
 ]
 
 FromOperation = Annotated[
-    str | None, typer.Option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
+    str | None, id_option("--from-operation", metavar="OPERATION_ID", help="The operation to copy.")
 ]
 FirmwareSource = Annotated[
     str | None,
     typer.Option(
         "--firmware",
         metavar="NAME[@VERSION]",
-        autocompletion=complete_names("firmware"),
+        autocompletion=complete_packages("firmware"),
         help="Firmware from the repository (newest version without @).",
     ),
 ]
@@ -51,7 +54,7 @@ SoftwareSource = Annotated[
     typer.Option(
         "--software",
         metavar="NAME[@VERSION]",
-        autocompletion=complete_names("software"),
+        autocompletion=complete_packages("software"),
         help="Software to install from the repository (repeatable).",
     ),
 ]
@@ -135,6 +138,15 @@ def _report(app: App, plan: BulkPlan) -> None:
         app.warning(text)
 
 
+def _follow_created(app: App, client: Client, created: BulkOperation) -> BulkOperation:
+    """--wait after create: follow it; on exit 11, 12 or 14 the bulk operation is still printed."""
+    from c8ydm.cli.views.bulk import bulk_view
+
+    app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
+    with app.showing_result_on_failure(bulk_view):
+        return _follow(app, client, str(created.id), first=created)
+
+
 @command(group, "create")
 def create(
     app: App,
@@ -192,10 +204,7 @@ def create(
     created = execute_bulk(client, plan, report=app.message)
     if client.dry_run:  # stdout holds the request records only, as for every other change
         return app.message("Dry run: nothing was created" + (", so nothing to wait for." if wait else "."))
-    if wait:
-        app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
-        created = _follow(app, client, str(created.id), first=created)
-    app.show(bulk_view(created))
+    app.show(bulk_view(_follow_created(app, client, created) if wait else created))
 
 
 @command(group, "list")
@@ -226,21 +235,41 @@ def show(
     wait: Annotated[
         bool, typer.Option("--wait", "--watch", help="Follow the progress until the end.")
     ] = False,
+    devices: Annotated[
+        bool, typer.Option("--devices", help="List each device's operation: status and failure reason.")
+    ] = False,
+    status: Annotated[
+        OperationStatus | None,
+        typer.Option(
+            "--status", case_sensitive=False, help="With --devices: only operations in this status."
+        ),
+    ] = None,
 ) -> None:
     """Show a bulk operation's progress; with --wait follow it until it ends.
 
-    The --wait exit codes are bulk create's: 0 all succeeded, 14 some devices failed, 11 every
-    device failed, 12 --timeout passed (nothing is cancelled).
+    --devices lists every device's operation with its status and failure reason (--status FAILED
+    or PENDING names the devices that failed or never answered). The --wait exit codes are bulk
+    create's: 0 all succeeded, 14 some devices failed, 11 every device failed, 12 --timeout passed
+    (nothing is cancelled); the bulk operation is printed in every case.
 
     Example:
       c8ydm bulk show 42 -o json
       c8ydm bulk show 42 --wait --timeout 900
+      c8ydm bulk show 42 --devices --status FAILED
     """
-    from c8ydm.cli.views.bulk import bulk_view
+    from c8ydm.cli.views.bulk import bulk_devices_view, bulk_view
+    from c8ydm.procedures.bulk.status import bulk_children
 
     client = app.client()
-    bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
-    app.show(bulk_view(bulk))
+
+    def view(bulk: BulkOperation) -> View:
+        if not (devices or status):
+            return bulk_view(bulk)
+        return bulk_devices_view(bulk, bulk_children(client, bulk_id, status=status))
+
+    with app.showing_result_on_failure(view):  # exit 11, 12, 14: the bulk operation still shown
+        bulk = _follow(app, client, bulk_id) if wait else client.bulk_operations.get(bulk_id)
+    app.show(view(bulk))
 
 
 @command(group, "cancel")

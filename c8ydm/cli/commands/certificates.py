@@ -42,11 +42,10 @@ def list_certificates(app: App) -> None:
     Example:
       c8ydm certificates list -o json
     """
-    from c8ydm.cli.completion import write_name_cache
     from c8ydm.cli.views.certificates import list_view
 
     certificates = list(app.client().certificates.list())
-    write_name_cache("certificate", [c.fingerprint for c in certificates if c.fingerprint])
+    app.remember_names("certificate", [c.fingerprint or "" for c in certificates], is_complete=True)
     app.show(list_view(iter(certificates)))
 
 

@@ -113,8 +113,7 @@ def _set_enabled(app: App, targets: list[str], *, enabled: bool) -> None:
     report = set_enabled(app.client(), targets, enabled=enabled)
     if app.options.dry_run:
         return app.message("Dry run: nothing was changed.")
-    app.show(access_view(report))
-    report.raise_for_failures()
+    app.show_outcome(access_view(report), report.raise_for_failures)
 
 
 @command(group, "enable")

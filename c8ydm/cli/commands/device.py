@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from c8ydm.api.models.status import OperationStatus
+from c8ydm.cli.commands._device_options import (
+    ConfigOption,
+    ConfigTextOption,
+    FirmwareOption,
+    ForceOption,
+    ProfileOption,
+    SoftwareOption,
+    WaitPendingOption,
+)
 from c8ydm.cli.commands._operations import DeviceArgument, WaitOption, wait_with_progress
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
@@ -17,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from c8ydm.api.client import Client
+    from c8ydm.api.models.devicecontrol import Operation
+    from c8ydm.cli.output import View
     from c8ydm.procedures.device.changes import ChangePlan, DeviceChanges
 
 group = new_group("""List, show and change devices; fetch configuration snapshots.
@@ -27,6 +37,9 @@ Example:
   c8ydm device show linux-0001
   c8ydm device install linux-0001 --firmware linux-image@6.1.2 --wait
   c8ydm device snapshot linux-0001 --type tedge.toml --wait""")
+
+
+TABLE_LIMIT = 100  # rows a table shows unless --limit says otherwise; machine formats get all
 
 
 @command(group, "list")
@@ -41,22 +54,48 @@ def list_devices(
         typer.Option("--query", metavar="INVENTORY_QUERY", help="Your own inventory query, sent as written."),
     ] = None,
     group_name: Annotated[
-        str | None, typer.Option("--group", metavar="GROUP", help="Devices of this group (name or id).")
+        str | None,
+        typer.Option(
+            "--group",
+            metavar="GROUP",
+            autocompletion=complete_names("group"),
+            help="Devices of this group (name or id).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            min=1,
+            show_default=False,
+            help=f"At most N devices (default: {TABLE_LIMIT} in a table, all in json, jsonl and csv).",
+        ),
     ] = None,
 ) -> None:
     """List devices, by type, name pattern, group or an inventory query of your own.
 
+    A table shows the first 100 devices unless --limit says otherwise, and says how many match.
+
     Example:
       c8ydm device list --type c8y_Linux --name 'linux-*'
       c8ydm device list --query "type eq 'c8y_Gateway'" -o json
+      c8ydm device list --group "Canary routers" --limit 10
     """
     from c8ydm.cli.views.device import devices_view
-    from c8ydm.procedures.device.info import list_device_documents
+    from c8ydm.procedures.device.info import select_devices
 
-    found = list_device_documents(
-        app.client(), device_type=device_type, name=name, query=query, group=group_name
-    )
-    app.show(devices_view(found))
+    client = app.client()
+    selection = select_devices(client, device_type=device_type, name=name, query=query, group=group_name)
+    shown = limit if limit is not None or app.output_format != "table" else TABLE_LIMIT
+    names: list[str] = []
+    app.show(devices_view(selection.documents(client, limit=shown), seen=names))
+    is_everything = not (device_type or name or query or group_name)
+    app.remember_names("device", names, is_complete=is_everything and len(names) != shown)
+    if shown is not None and len(names) == shown:
+        total = selection.count(client)
+        if total is not None and total > shown:
+            app.message(f"Showing {shown} of {total} devices; --limit N shows more.")
 
 
 @command(group, "show")
@@ -99,39 +138,6 @@ def operations(
     app.show(operations_view(found))
 
 
-ProfileOption = Annotated[
-    str | None,
-    typer.Option(
-        "--profile", metavar="NAME", autocompletion=complete_names("profile"),
-        help="Apply this device profile (alone, without --firmware/--software).",
-    ),
-]  # fmt: skip
-WaitPendingOption = Annotated[
-    bool,
-    typer.Option(
-        "--wait-pending",
-        help="If an operation of the same kind is PENDING or EXECUTING, wait for it to end first.",
-    ),
-]
-ConfigOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--config",
-        metavar="NAME",
-        autocompletion=complete_names("config"),
-        help="A configuration from the repository (repeatable, one per configuration type).",
-    ),
-]
-ConfigTextOption = Annotated[
-    Path | None,
-    typer.Option("--config-text", metavar="FILE", help="Save this file as the text configuration."),
-]
-ForceOption = Annotated[
-    bool,
-    typer.Option("--force", help="Send even while an operation of the same kind is PENDING or EXECUTING."),
-]
-
-
 def _apply(
     app: App, client: Client, make_plan: Callable[[], ChangePlan], *, wait_pending: bool, force: bool
 ) -> DeviceChanges:
@@ -156,9 +162,17 @@ def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
     for item in changes.unchanged:
         app.message(f"Unchanged: {item['name']} {item['version']} is already installed.")
     if wait and changes.operations:
-        changes.operations = wait_with_progress(app, app.client(), changes.operations)
+
+        def with_operations(operations: list[Operation]) -> View:
+            changes.operations = operations
+            return changes_view(changes)
+
+        with app.showing_result_on_failure(with_operations):  # exit 11, 12: the operations still shown
+            changes.operations = wait_with_progress(app, app.client(), changes.operations)
     if not changes.operations:
         app.message(f"Nothing to change on {changes.device.name}.")
+        if app.output_format == "table":  # the message says it all; no empty table
+            return
     app.show(changes_view(changes))
 
 
@@ -166,15 +180,11 @@ def _finish(app: App, changes: DeviceChanges, wait: bool) -> None:
 def install(
     app: App,
     device: DeviceArgument,
-    firmware: Annotated[
-        str | None, typer.Option("--firmware", metavar="NAME@VERSION", help="Firmware (newest without @).")
-    ] = None,
+    firmware: FirmwareOption = None,
     patch: Annotated[
         str | None, typer.Option("--patch", metavar="P", help="A patch of that version.")
     ] = None,
-    software: Annotated[
-        list[str] | None, typer.Option("--software", metavar="NAME@VERSION", help="Software (repeatable).")
-    ] = None,
+    software: SoftwareOption = None,
     config: ConfigOption = None,
     config_text: ConfigTextOption = None,
     profile: ProfileOption = None,

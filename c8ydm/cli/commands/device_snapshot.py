@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from c8ydm.cli.commands._device_options import ForceOption, WaitPendingOption
 from c8ydm.cli.commands._operations import DeviceArgument, wait_with_progress
-from c8ydm.cli.commands.device import ForceOption, WaitPendingOption, _apply, group
+from c8ydm.cli.commands.device import _apply, group
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command
 

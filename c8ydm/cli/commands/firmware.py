@@ -109,7 +109,7 @@ def edit_firmware(
     app: App,
     name: Name,
     new_name: _repo.NewName = None,
-    description: _repo.Description = None,
+    description: _repo.NewDescription = None,
     device_type: _repo.DeviceType = None,
     no_device_type: _repo.NoDeviceType = False,
 ) -> None:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from c8ydm.cli.commands._operations import wait_with_progress
 from c8ydm.cli.context import App
-from c8ydm.cli.options import command, new_group
+from c8ydm.cli.options import command, id_argument, new_group
 
 group = new_group("""Show, wait for and cancel device operations.
 
@@ -16,10 +14,9 @@ Example:
   c8ydm operation wait 1234 5678 --timeout 300
   c8ydm operation cancel 1234 --yes""")
 
-OperationId = Annotated[str, typer.Argument(metavar="ID", help="Operation id.", show_default=False)]
-OperationIds = Annotated[
-    list[str], typer.Argument(metavar="ID...", help="Operation ids.", show_default=False)
-]
+# Ids are checked while the line is parsed: `operation show abc` is exit 2 before any request.
+OperationId = Annotated[str, id_argument("Operation id.")]
+OperationIds = Annotated[list[str], id_argument("Operation ids.", metavar="ID...")]
 
 
 @command(group, "show")
@@ -47,7 +44,9 @@ def wait(app: App, operation_ids: OperationIds) -> None:
     """
     from c8ydm.cli.views.operations import operations_list_view
 
-    app.show(operations_list_view(wait_with_progress(app, app.client(), operation_ids)))
+    with app.showing_result_on_failure(operations_list_view):  # exit 11, 12: the operations still shown
+        done = wait_with_progress(app, app.client(), operation_ids)
+    app.show(operations_list_view(done))
 
 
 @command(group, "cancel")

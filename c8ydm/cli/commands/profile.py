@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from c8ydm.cli.commands import _repo
-from c8ydm.cli.completion import write_name_cache
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
 
@@ -54,7 +53,8 @@ def list_profiles(app: App, name: _repo.NameFilter = None, device_type: DeviceTy
     from c8ydm.procedures.repository.profiles.manage import list_profiles as list_
 
     entries = list_(app.client(), name=name, device_type=device_type)
-    write_name_cache("profile", [entry.name for entry in entries if entry.name])
+    is_filtered = name is not None or device_type is not None  # a filtered list never shrinks the cache
+    app.remember_names("profile", [entry.name or "" for entry in entries], is_complete=not is_filtered)
     app.show(profiles_view(entries))
 
 

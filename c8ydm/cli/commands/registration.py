@@ -134,5 +134,4 @@ def _finish(app: App, report: RequestsReport, verb: str) -> None:
 
     if app.options.dry_run:
         return app.message(f"Dry run: nothing was {verb}.")
-    app.show(outcomes_view(report))
-    report.raise_for_failures()
+    app.show_outcome(outcomes_view(report), report.raise_for_failures)

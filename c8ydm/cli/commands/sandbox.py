@@ -14,8 +14,7 @@ from c8ydm.cli.options import command, new_group
 from c8ydm.sandbox import control
 from c8ydm.sandbox.instance import PortError
 
-SESSION_NAME = "sandbox"
-COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir"]  # the password only in json
+COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir", "session"]  # the password only in json
 # `start` returns at most this long after it began (see control.start) if the devices are still being
 # seeded then: up to some thousands are there by then; a larger fleet goes on seeding in the background.
 SEED_WAIT_SECONDS = 1.5
@@ -32,15 +31,16 @@ DataDir = Annotated[
 group = new_group("""Run a local sandbox tenant with simulated devices.
 
 The sandbox speaks Cumulocity's REST API on loopback, keeps its data in a data dir and simulates
-devices that carry out operations. `start` saves and selects the session "sandbox". Several
-sandboxes can run side by side, one per data dir and port.
+devices that carry out operations. `start` saves and selects a session for its data dir:
+"sandbox" for the default data dir, "sandbox-<port>" for another (or the name given with
+--session), and says which. Several sandboxes can run side by side, one per data dir and port.
 
 Example:
   c8ydm sandbox start --devices 50
   c8ydm sandbox status -o json""")
 
 
-def _record(state: dict[str, Any]) -> dict[str, Any]:
+def _record(state: dict[str, Any], session: str | None) -> dict[str, Any]:
     keys = (
         "url",
         "tenant",
@@ -57,6 +57,7 @@ def _record(state: dict[str, Any]) -> dict[str, Any]:
         "seeded": state.get("seeded"),  # devices seeded so far (the fleet is seeded in the background)
         "running": state["running"],
         "data_dir": state["data_dir"],
+        "session": session,
     }
 
 
@@ -69,18 +70,40 @@ def _seeding_note(app: App, state: dict[str, Any]) -> None:
         )
 
 
-def _save_session(state: dict[str, Any]) -> None:
+def _save_session(app: App, state: dict[str, Any]) -> str:
+    """Save and select the session of this data dir (settings.sandbox_session_name); its name."""
+    data_dir = str(state["data_dir"])
+    is_default = Path(data_dir).resolve() == control.resolve_dir(None)
+    name = settings.sandbox_session_name(
+        data_dir, port=int(state["port"]), is_default_dir=is_default, requested=app.options.session
+    )
     # The session holds no secret: it is read from the sandbox's state file (settings._from_sandbox).
     settings.save_session(
         settings.Session(
-            name=SESSION_NAME,
+            name=name,
             url=state["url"],
             tenant=state["tenant"],
             user=state["user"],
             kind="sandbox",
-            sandbox_data_dir=state["data_dir"],
+            sandbox_data_dir=data_dir,
         )
     )
+    return name
+
+
+def _serve_in_foreground(
+    app: App, data_dir: Path | None, port: int | None, faults: list[str], options: dict[str, Any]
+) -> None:
+    config = control.make_options(data_dir, port=port, faults=faults, **options)
+    state = {
+        "url": control.status_url(config),
+        "tenant": config.tenant,
+        "user": config.admin_user,
+        "data_dir": str(config.data_dir),
+        "port": config.port,
+    }
+    app.message(f"Session {_save_session(app, state)!r} selected. Stop with Ctrl-C.")
+    control.serve(config)
 
 
 MAX_DEVICES = 100_000  # the seed writes every device at the first start: beyond this it never ends
@@ -136,12 +159,19 @@ def start(
     silent_rate: SilentRateOption = 0.0,
     fault: FaultOption = None,
 ) -> None:
-    """Start a sandbox tenant in the background and select the session "sandbox".
+    """Start a sandbox tenant in the background and select its session.
+
+    Each data dir has its own session: "sandbox" for the default data dir, "sandbox-<port>" for
+    another one, or the name given with --session; the message says which was selected.
 
     Example:
       c8ydm sandbox start
       c8ydm sandbox start --port 0 --devices 100 --failure-rate 0.1 --fault "POST /inventory/.*:429:0.5"
+      c8ydm sandbox start --data-dir ./rehearsal --session rehearsal
     """
+    if app.options.session:  # a name taken by another data dir or tenant: refused before anything starts
+        target = str(control.resolve_dir(data_dir))
+        settings.sandbox_session_name(target, port=0, is_default_dir=False, requested=app.options.session)
     options: dict[str, Any] = {
         "devices": devices,
         "seed": seed,
@@ -151,18 +181,7 @@ def start(
     }
     try:
         if foreground:
-            config = control.make_options(data_dir, port=port, faults=fault or [], **options)
-            _save_session(
-                {
-                    "url": control.status_url(config),
-                    "tenant": config.tenant,
-                    "user": config.admin_user,
-                    "data_dir": str(config.data_dir),
-                }
-            )
-            app.message(f"Session {SESSION_NAME!r} selected. Stop with Ctrl-C.")
-            control.serve(config)
-            return
+            return _serve_in_foreground(app, data_dir, port, fault or [], options)
         state = control.start(data_dir, port=port, faults=fault or [], seed_wait=SEED_WAIT_SECONDS, **options)
     except PortError as error:
         raise InputError(str(error), hint="choose another --port, or --port 0 for any free one") from None
@@ -170,12 +189,13 @@ def start(
         raise InputError(str(error), hint="A fault rule reads PATTERN:KIND[:RATE[:SECONDS]].") from None
     except control.SandboxError as error:
         raise TransportError(str(error), hint="See the sandbox log in its data dir.") from None
-    _save_session(state)
+    session = _save_session(app, state)
     app.message(
-        f"Sandbox running at {state['url']} (tenant {state['tenant']}); session {SESSION_NAME!r} selected."
+        f"Sandbox running at {state['url']} (tenant {state['tenant']}, data dir {state['data_dir']}); "
+        f"session {session!r} selected."
     )
     _seeding_note(app, state)
-    app.render(_record(state), columns=COLUMNS)
+    app.render(_record(state, session), columns=COLUMNS)
 
 
 @command(group, "status")
@@ -187,7 +207,8 @@ def status(app: App, data_dir: DataDir = None) -> None:
     """
     state = control.status(data_dir)
     _seeding_note(app, state)
-    app.render(_record(state), columns=COLUMNS)
+    mine = settings.sandbox_session_of(str(state["data_dir"]))
+    app.render(_record(state, mine.name if mine else None), columns=COLUMNS)
 
 
 @command(group, "stop")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
 from c8ydm import keystore, settings
 from c8ydm.api.errors import InputError, NoSessionError
+from c8ydm.cli.commands import _login
 from c8ydm.cli.context import App
 from c8ydm.cli.options import command, complete_names, new_group
 
@@ -34,7 +33,8 @@ SessionName = Annotated[
 
 group = new_group("""List, show, select and delete saved sessions.
 
-A session is a tenant URL, tenant id, user and login type; its secret is in the system keyring.
+A session is a tenant URL, tenant id, user and login type; its secret is in the system keyring
+(or, after `login --insecure-storage`, in a file only you can read; `session show` says where).
 
 Example:
   c8ydm session list
@@ -67,7 +67,9 @@ def _selected(app: App, name: str | None) -> str:
 
 def _forget(app: App, name: str) -> None:
     session = settings.get_session(name)
-    if session.kind != "sandbox":  # a sandbox's secret lives in its data dir, not in the keyring
+    if session.secret_storage == settings.FILE:
+        keystore.delete_file_secret(settings.secrets_path(), name)
+    elif session.kind != "sandbox":  # a sandbox's secret lives in its data dir, not in the keyring
         try:
             keystore.delete_secret(name)
         except keystore.KeyringUnavailableError as error:
@@ -75,25 +77,6 @@ def _forget(app: App, name: str) -> None:
     settings.remove_session(name)
     app.message(f"Session {name!r} removed.")
     app.render({**record(session, None), "removed": True})
-
-
-def _read_secret(app: App, *, from_stdin: bool, what: str) -> str:
-    if from_stdin:
-        secret = app.stdin.readline().rstrip("\r\n")
-    else:
-        example = f"printf '%s\\n' \"$SECRET\" | c8ydm login URL --user USER --{what}-stdin"
-        secret = app.ask(
-            what.capitalize(), is_secret=True, hint=f"Pipe it in with --{what}-stdin: `{example}`."
-        )
-    if not secret:
-        raise InputError(f"The {what} is empty.")
-    return secret
-
-
-def default_name(url: str) -> str:
-    """A session's default name: the tenant's host (and port), e.g. ``t123.eu-latest.cumulocity.com``."""
-    parts = urlsplit(url if "://" in url else "https://" + url)
-    return parts.netloc or url
 
 
 Url = Annotated[
@@ -110,6 +93,14 @@ TfaCode = Annotated[
 ]
 Name = Annotated[str | None, typer.Option("--name", metavar="SESSION", help="Session name (default: host).")]
 Insecure = Annotated[bool, typer.Option("--insecure", help="Do not verify TLS certificates.")]
+InsecureStorage = Annotated[
+    bool,
+    typer.Option(
+        "--insecure-storage",
+        help="Keep the secret in a plain file only you can read (mode 0600), not in the system keyring: "
+        "for machines without one.",
+    ),
+]
 
 
 @command()
@@ -123,41 +114,48 @@ def login(
     tfa_code: TfaCode = None,
     name: Name = None,
     insecure: Insecure = False,
+    insecure_storage: InsecureStorage = False,
 ) -> None:
     """Log in to a tenant and save the session.
 
     The credentials are checked against the tenant first; nothing is saved when they fail. The
-    password (or token) goes to the system keyring; the session file holds no secret. The new
-    session becomes the current one. With --dry-run the credentials are checked, nothing is saved.
+    password (or token) goes to the system keyring; the session file holds no secret. On a machine
+    without a keyring, --insecure-storage keeps it in a file only you can read (mode 0600, not
+    encrypted; a warning says so on every login). The new session becomes the current one. With
+    --dry-run the credentials are checked, nothing is saved.
 
     Example:
       c8ydm login https://t12345.eu-latest.cumulocity.com --user alice
       printf '%s\\n' "$PW" | c8ydm login t12345.eu-latest.cumulocity.com --user alice --password-stdin
+      printf '%s\\n' "$PW" | c8ydm login t12345.eu-latest.cumulocity.com --user ci --password-stdin \\
+        --insecure-storage
     """
     from c8ydm.api.conventions import normalize_base_url
 
     if password_stdin and token_stdin:
         raise InputError("Give --password-stdin or --token-stdin, not both.")
     url = normalize_base_url(url)  # exit 2 for a bad URL (or one holding a password) before anything
-    if not app.options.dry_run:  # a dry run saves nothing, so it verifies even without a keyring
+    # A dry run saves nothing, so it verifies even without a keyring; so does a file-stored login.
+    if not app.options.dry_run and not insecure_storage:
         keystore.check_usable()  # before asking for anything: without a keyring nothing can be saved
     login_user = None if token_stdin else user or app.ask("User", hint="Add --user USER.")
-    secret = _read_secret(
+    secret = _login.read_secret(
         app, from_stdin=password_stdin or token_stdin, what="token" if token_stdin else "password"
     )
     wanted = settings.Session(
-        name=name or default_name(url),
+        name=name or _login.default_name(url),
         url=url,
         tenant=tenant,
         user=login_user,
         auth=settings.BEARER if token_stdin else settings.BASIC,
         insecure=insecure,
+        secret_storage=settings.FILE if insecure_storage else settings.KEYRING,
     )
-    session, secret = _verify(app, wanted, secret, tfa_code)
+    session, secret = _login.verify(app, wanted, secret, tfa_code)
     if app.options.dry_run:
         app.message(f"Dry run: the credentials work; session {session.name!r} was not saved.")
         return app.render(record(session, settings.current_session_name()))
-    keystore.set_secret(session.name, secret)
+    _login.keep_secret(app, session, secret)
     settings.save_session(session)
     app.message(
         f"Logged in to {session.url} as {session.user} (tenant {session.tenant}); "
@@ -215,12 +213,15 @@ def show(
         ),
     ] = None,
 ) -> None:
-    """Show a saved session (never its secret).
+    """Show a saved session and where its secret is kept (never the secret).
 
     Example:
       c8ydm session show prod -o json
     """
-    app.render(record(settings.get_session(_selected(app, name)), settings.current_session_name()))
+    session = settings.get_session(_selected(app, name))
+    storage = "sandbox" if session.kind == "sandbox" else session.secret_storage
+    location = {"secretStorage": storage, "secretLocation": settings.secret_location(session)}
+    app.render({**record(session, settings.current_session_name()), **location})
 
 
 @command(group, "use")
@@ -243,42 +244,3 @@ def delete(app: App, name: SessionName) -> None:
       c8ydm session delete old-tenant
     """
     _forget(app, name)
-
-
-TFA_ATTEMPTS = 3  # as the Go CLI allows (contract §1.2)
-
-
-def _verify(
-    app: App, session: settings.Session, secret: str, tfa_code: str | None
-) -> tuple[settings.Session, str]:
-    """Log in once (login options, tenant, user): the session to save, and the secret to keep.
-
-    When the tenant wants a TOTP code, ask for it (3 tries). The password alone cannot log in
-    again then, so the issued token is kept instead (a BEARER session: log in again when it expires).
-    """
-    from c8ydm.api import connect
-    from c8ydm.api.errors import TfaRequiredError
-
-    is_token = session.auth == settings.BEARER
-    credentials = {"token": secret} if is_token else {"user": session.user, "password": secret}
-    for attempt in range(1, TFA_ATTEMPTS + 1):
-        try:
-            result = connect(
-                session.url,
-                tenant=session.tenant,
-                tfa_code=tfa_code,
-                **credentials,
-                **app.client_options(insecure=session.insecure),
-            )
-            break
-        except TfaRequiredError:
-            if attempt == TFA_ATTEMPTS:
-                raise
-            tfa_code = app.ask("TOTP code", hint="Add --tfa-code CODE (the code of your authenticator app).")
-    result.client.close()
-    auth = result.login_type  # BASIC, OAUTH2_INTERNAL or BEARER (a token given)
-    if tfa_code and result.token:
-        secret, auth = result.token, settings.BEARER
-    user = result.current_user.user_name or session.user
-    verified = replace(session, url=result.client.base_url, tenant=result.tenant_id, user=user, auth=auth)
-    return verified, secret

@@ -113,7 +113,7 @@ def edit_software(
     app: App,
     name: Name,
     new_name: _repo.NewName = None,
-    description: _repo.Description = None,
+    description: _repo.NewDescription = None,
     device_type: _repo.DeviceType = None,
     no_device_type: _repo.NoDeviceType = False,
     software_type: SoftwareType = None,

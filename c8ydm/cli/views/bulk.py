@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from c8ydm.api.conventions import format_timestamp, parse_timestamp
-from c8ydm.api.models.devicecontrol import BulkOperation, BulkProgress
-from c8ydm.cli.views.base import View
+from c8ydm.api.models.devicecontrol import BulkOperation, BulkProgress, Operation
+from c8ydm.cli.views.base import View, brief, short_time, with_short_times
 
 ORIGIN_FRAGMENT = "c8ydm_Origin"  # the marker is not an operation fragment (procedures/origin.py)
 BULK_COLUMNS = [
@@ -39,7 +39,9 @@ def bulk_document(bulk: BulkOperation) -> dict[str, Any]:
     progress = _progress(bulk)
     document["doneFraction"] = round(progress.done_fraction, 4)
     document["allCreated"] = progress.all_created and progress.total > 0
-    if bulk.start_date and bulk.creation_ramp is not None:
+    # §11.1: start + ramp x all. Before its start a bulk operation has no operations yet (all = 0),
+    # and the "estimate" would be the start itself: there is none then.
+    if bulk.start_date and bulk.creation_ramp is not None and progress.total > 0:
         start = parse_timestamp(bulk.start_date)
         finish = start + timedelta(seconds=bulk.creation_ramp * progress.total)
         document["estimatedFinish"] = format_timestamp(finish)
@@ -53,10 +55,18 @@ def done_percent(bulk: BulkOperation) -> int:
 
 
 def progress_summary(bulk: BulkOperation) -> str:
-    """``3/10 done (30%) — 2 successful, 1 failed, 4 executing, 3 pending``: the counts for people."""
+    """``3/10 done (30%) — 2 successful, 1 failed, 4 executing, 3 pending``: the counts for people,
+    those that are 0 left out (so that the line fits 80 columns)."""
     p = _progress(bulk)
-    counts = f"{p.successful} successful, {p.failed} failed, {p.executing} executing, {p.pending} pending"
-    return f"{p.successful + p.failed}/{p.total} done ({done_percent(bulk)}%) — {counts}"
+    named = (
+        ("successful", p.successful),
+        ("failed", p.failed),
+        ("executing", p.executing),
+        ("pending", p.pending),
+    )
+    counts = ", ".join(f"{count} {name}" for name, count in named if count)
+    done = f"{p.successful + p.failed}/{p.total} done ({done_percent(bulk)}%)"
+    return f"{done} — {counts}" if counts else done
 
 
 def _fragment_summary(name: str, value: dict[str, Any] | list[Any]) -> str:
@@ -79,24 +89,41 @@ def operation_summary(prototype: Mapping[str, Any] | None) -> str:
     )
 
 
+# The bulk operation's own `status` says how far the creation of its operations has got (§11.1).
+CREATION_TEXT = {
+    "ACTIVE": "not started",
+    "IN_PROGRESS": "creating operations",
+    "COMPLETED": "all operations created",
+    "DELETED": "cancelled",
+}
+
+
+def _status_line(bulk: BulkOperation, document: Mapping[str, Any]) -> str:
+    """``FAILED: 1 of 3 devices failed`` rather than ``FAILED (status COMPLETED)`` (the creation state
+    is a line of its own)."""
+    general = str(document.get("generalStatus") or "")
+    progress = _progress(bulk)
+    if general == "FAILED" and progress.total:
+        general += f": {progress.failed} of {progress.total} devices failed"
+    return general  # the tenant's own spelling, if it differs, is generalStatusRaw in json
+
+
 def bulk_card(bulk: BulkOperation) -> dict[str, Any]:
-    """bulk show as a table: one readable line per field (json keeps Cumulocity's names)."""
+    """bulk show as a table: one readable line per field, local times (json keeps Cumulocity's names)."""
     document = bulk_document(bulk)
     prototype = bulk.operation_prototype or {}
-    general = document.get("generalStatus") or ""
-    raw = [document.get("generalStatusRaw"), bulk.status and f"status {bulk.status}"]
-    details = ", ".join(detail for detail in raw if detail)
     parent = bulk.failed_parent_id and f"failed devices of bulk operation {bulk.failed_parent_id}"
     rows = {
         "id": bulk.id,
         "description": prototype.get("description"),
         "target group": bulk.group_id or parent,
-        "status": f"{general} ({details})".strip() if details else general,
+        "status": _status_line(bulk, document),
         "progress": progress_summary(bulk),
+        "operations": CREATION_TEXT.get(str(bulk.status), bulk.status),
         "operation": operation_summary(prototype),
-        "start date": bulk.start_date,
+        "start date": short_time(bulk.start_date),
         "creation ramp": None if bulk.creation_ramp is None else f"{bulk.creation_ramp:g} s",
-        "estimated finish": document.get("estimatedFinish"),
+        "estimated finish": short_time(document.get("estimatedFinish")),
         "note": bulk.note,
     }
     return {label: value for label, value in rows.items() if value}
@@ -112,7 +139,26 @@ def bulks_view(bulks: Iterable[BulkOperation]) -> View:
     listed = list(bulks)
     documents = [bulk_document(bulk) for bulk in listed]
     table_rows = [
-        {**document, "donePercent": f"{done_percent(bulk)}%"}
+        {**with_short_times(document, ["startDate"]), "donePercent": f"{done_percent(bulk)}%"}
         for document, bulk in zip(documents, listed, strict=True)
     ]
     return View(documents, columns=BULK_COLUMNS, table_rows=table_rows, table_columns=TABLE_COLUMNS)
+
+
+CHILD_KEYS = ("id", "deviceId", "deviceName", "status", "failureReason", "creationTime")
+DEVICE_COLUMNS = [
+    ("DEVICE", "deviceName"),
+    ("DEVICE ID", "deviceId"),
+    ("STATUS", "status"),
+    ("FAILURE REASON", "failureReason"),
+    ("OPERATION", "id"),
+]
+
+
+def bulk_devices_view(bulk: BulkOperation, children: Iterable[Operation]) -> View:
+    """``bulk show --devices``: the bulk operation (a card in a table) and each device's operation:
+    device, status and failure reason, so that a device that never answered is named."""
+    operations = [brief(child.to_body(), CHILD_KEYS) for child in children]
+    rows = [{**row, "deviceName": row.get("deviceName") or row.get("deviceId")} for row in operations]
+    document = {**bulk_document(bulk), "operations": operations}
+    return View(document, columns=DEVICE_COLUMNS, rows=rows, card=bulk_card(bulk))

@@ -3,10 +3,10 @@ operations), changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from c8ydm.cli.views.base import View
+from c8ydm.cli.views.base import View, short_time, with_short_times
 from c8ydm.cli.views.configuration import configuration_card, configuration_document
 
 if TYPE_CHECKING:
@@ -20,20 +20,49 @@ OPERATION_COLUMNS = [
     ("ID", "id"),
     ("DEVICE", "deviceId"),
     ("STATUS", "status"),
+    ("CREATED", "creationTime"),
     ("DESCRIPTION", "description"),
     ("FAILURE REASON", "failureReason"),
 ]
-CHANGE_COLUMNS = [("ID", "id"), ("STATUS", "status"), ("DESCRIPTION", "description")]
+CHANGE_COLUMNS = [
+    ("ID", "id"),
+    ("STATUS", "status"),
+    ("CREATED", "creationTime"),
+    ("DESCRIPTION", "description"),
+]
+TIME_KEYS = ("creationTime", "lastUpdated", "startDate")
 
 
-def devices_view(devices: Iterable[ManagedObject] | Iterable[Mapping[str, Any]]) -> View:
-    """Devices, streamed (jsonl prints each as it arrives); as models, or as the tenant's JSON objects."""
-    return View(devices, columns=DEVICE_COLUMNS)
+def operations_table_view(
+    documents: list[dict[str, Any]], columns: list[tuple[str, str]], **extra: Any
+) -> View:
+    """Operation documents as a View whose table shows local short times (json and csv: ISO)."""
+    table_rows = [with_short_times(document, TIME_KEYS) for document in documents]
+    rows = extra.pop("rows", documents)
+    return View(extra.pop("document", documents), columns=columns, rows=rows, table_rows=table_rows, **extra)
+
+
+Device = Any  # a ManagedObject, or the device's JSON object exactly as the tenant sent it
+
+
+def _noting_names(devices: Iterable[Device], seen: list[str]) -> Iterator[Device]:
+    for device in devices:
+        name = device.get("name") if isinstance(device, Mapping) else device.name
+        seen.append(str(name or ""))
+        yield device
+
+
+def devices_view(
+    devices: Iterable[ManagedObject] | Iterable[Mapping[str, Any]], *, seen: list[str] | None = None
+) -> View:
+    """Devices, streamed (jsonl prints each as it arrives), as models or as the tenant's JSON objects;
+    ``seen`` collects their names as they pass."""
+    return View(_noting_names(devices, seen) if seen is not None else devices, columns=DEVICE_COLUMNS)
 
 
 def operations_view(operations: Iterable[Operation]) -> View:
-    """Operations with their status and failure reason."""
-    return View(operations, columns=OPERATION_COLUMNS)
+    """Operations with their status, creation time and failure reason."""
+    return operations_table_view([operation.to_body() for operation in operations], OPERATION_COLUMNS)
 
 
 def _body(operation: Operation | None) -> dict[str, Any] | None:
@@ -88,7 +117,7 @@ def profile_document(details: DeviceDetails) -> dict[str, Any]:
 
 
 def _operation_line(op: dict[str, Any] | None) -> str:
-    return f"{op['id']} {op.get('status')} {op.get('creationTime', '')}".strip() if op else ""
+    return f"{op['id']} {op.get('status')} {short_time(op.get('creationTime', ''))}".strip() if op else ""
 
 
 def _card(document: dict[str, Any]) -> dict[str, Any]:
@@ -147,9 +176,10 @@ def details_view(details: DeviceDetails) -> View:
 def changes_view(changes: DeviceChanges) -> View:
     """``device install/remove``: the device, the created operations, the software left unchanged."""
     device = changes.device
+    operations = [operation.to_body() for operation in changes.operations]
     document = {
         "device": {"id": device.id, "name": device.name, "type": device.type},
-        "operations": [operation.to_body() for operation in changes.operations],
+        "operations": operations,
         "unchanged": changes.unchanged,
     }
-    return View(document, columns=CHANGE_COLUMNS, rows=document["operations"])
+    return operations_table_view(operations, CHANGE_COLUMNS, document=document)

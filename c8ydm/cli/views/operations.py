@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
-from c8ydm.cli.views.device import OPERATION_COLUMNS
+from c8ydm.cli.views.device import OPERATION_COLUMNS, operations_table_view
 
 if TYPE_CHECKING:
     from c8ydm.api.models.devicecontrol import Operation
@@ -49,5 +49,5 @@ def cancel_view(results: Sequence[CancelResult]) -> View:
 
 
 def operations_list_view(operations: Sequence[Operation]) -> View:
-    """Operations (e.g. the end of a wait) with their status and failure reason."""
-    return View([operation.to_body() for operation in operations], columns=OPERATION_COLUMNS)
+    """Operations (e.g. the end of a wait) with their status, creation time and failure reason."""
+    return operations_table_view([operation.to_body() for operation in operations], OPERATION_COLUMNS)

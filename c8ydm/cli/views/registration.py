@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from c8ydm.cli.views.base import View
+from c8ydm.cli.views.base import View, with_short_times
 
 if TYPE_CHECKING:
     from c8ydm.api.models.registration import DeviceLimit, NewDeviceRequest
@@ -17,8 +18,10 @@ OUTCOME_COLUMNS = [("ID", "id"), ("RESULT", "result"), ("STATUS", "status"), ("E
 
 
 def requests_view(requests: Iterator[NewDeviceRequest]) -> View:
-    """Each request as the tenant gave it."""
-    return View((request.to_body() for request in requests), REQUEST_COLUMNS)
+    """Each request as the tenant gave it (streamed for jsonl); a table shows local short times."""
+    for_data, for_table = itertools.tee(request.to_body() for request in requests)
+    table_rows = (with_short_times(row, ["creationTime"]) for row in for_table)
+    return View(for_data, REQUEST_COLUMNS, table_rows=table_rows)
 
 
 def outcomes_view(report: RequestsReport) -> View:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.output import Column
-from c8ydm.cli.views.base import View, brief
+from c8ydm.cli.views.base import View, brief, short_time
 
 if TYPE_CHECKING:
     from c8ydm.api.models.inventory import ManagedObject
@@ -64,7 +64,10 @@ def add_view(result: AddResult) -> View:
     if kind.versions is not None:
         version = document["version"] or {}
         payload = version.get(kind.versions.fragment) or {}
-        card.update({"version": request.patch or request.version, "versionId": version.get("id")})
+        card["version"] = request.version  # a patch's base version; the patch has its own line
+        if request.patch is not None:
+            card["patch"] = request.patch
+        card["versionId"] = version.get("id")
         card["url"] = payload.get("url")
         fragment = f"version.{kind.versions.fragment}"
         columns += [
@@ -127,7 +130,7 @@ def _version_row(version: Version, base: str | None) -> dict[str, Any]:
 
     file = binary_name(version) or version.url or "(provided by the device)"
     row = {"version": version.version + (" (legacy)" if version.is_legacy else ""), "patchOf": base}
-    return {**row, "file": file, "created": version.creation_time, "id": version.id}
+    return {**row, "file": file, "created": short_time(version.creation_time), "id": version.id}
 
 
 def show_view(details: EntryDetails) -> View:
@@ -172,11 +175,17 @@ def _brief_keys(kind: RepoKind) -> tuple[str, ...]:
 
 
 def delete_view(plan: DeletePlan, *, status: str) -> View:
-    """``{"status", "entry", "deleted"}``: what was deleted (or, cancelled, what would have been)."""
+    """``{"status", "entry", "deleted"}``: what was deleted; answered no (``"cancelled"``), nothing
+    was, and what would have been is under ``"kept"``, never under ``"deleted"``."""
     kind, keys = plan.kind, _brief_keys(plan.kind)
-    done = plan.deleted if status == "deleted" else plan.targets
-    deleted = [brief(mo.to_body(), keys) for mo in done]
-    document = {"status": status, "entry": brief(plan.entry.to_body(), keys), "deleted": deleted}
+    deleted = [brief(mo.to_body(), keys) for mo in plan.deleted] if status == "deleted" else []
+    document: dict[str, Any] = {
+        "status": status,
+        "entry": brief(plan.entry.to_body(), keys),
+        "deleted": deleted,
+    }
+    if status != "deleted":
+        document["kept"] = [brief(mo.to_body(), keys) for mo in plan.targets]
     columns: list[tuple[str, str]] = [("DELETED", "type"), ("NAME", "name")]
     table_rows = deleted
     if kind.versions is not None:

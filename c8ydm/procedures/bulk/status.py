@@ -18,7 +18,13 @@ from datetime import timedelta
 from c8ydm.api.client import Client
 from c8ydm.api.conventions import utc_now
 from c8ydm.api.errors import ConflictError, InputError, OperationFailedError, WaitTimeoutError
-from c8ydm.api.models.devicecontrol import BulkGeneralStatus, BulkOperation, BulkProgress, OperationStatus
+from c8ydm.api.models.devicecontrol import (
+    BulkGeneralStatus,
+    BulkOperation,
+    BulkProgress,
+    Operation,
+    OperationStatus,
+)
 from c8ydm.api.polling import BulkPollSchedule, PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
 
@@ -33,6 +39,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _STATUS_ALIASES = {"cancelled": "canceled", "completed-with-failures": "failed", "completed": "successful"}
 FAILED_SHOWN = 5  # failure reasons quoted in the error of a failed bulk operation
+CHILDREN_PAGE_SIZE = 2000  # §14(e): bulk reads
 
 
 def status_filter(status: str | None) -> list[str] | None:
@@ -90,6 +97,15 @@ def _failure(client: Client, bulk_id: str, bulk: BulkOperation) -> OperationFail
     return OperationFailedError(message, operation_ids=ids, hint=hint)
 
 
+def bulk_children(client: Client, bulk_id: str, *, status: OperationStatus | None = None) -> list[Operation]:
+    """Each device's operation of a bulk operation, optionally of one status (§11.4 "Child operations").
+
+    GET /devicecontrol/operations?bulkOperationId=<id>[&status=<S>]&pageSize=2000&withTotalPages=true
+    """
+    children = client.operations.list(bulk_operation_id=bulk_id, status=status, page_size=CHILDREN_PAGE_SIZE)
+    return list(children)
+
+
 def check_cancellable(bulk: BulkOperation) -> BulkOperation:
     """The bulk operation, when a cancel can still stop something; ConflictError (exit 7) naming its
     status when it has ended: a DELETE would only relabel a finished one CANCELED (§11.4)."""
@@ -137,15 +153,16 @@ def wait_for_bulk(
                 f"timed out after {run.elapsed_seconds:.0f} s: bulk operation {bulk_id} is "
                 f"{progress_line(bulk)}; nothing was cancelled",
                 hint=f"watch again with: c8ydm bulk show {bulk_id} --wait",
-            )
+            ).with_result(bulk)
         bulk = client.bulk_operations.get(bulk_id)
     if bulk.normalized_general_status is BulkGeneralStatus.FAILED:
-        raise _failure(client, bulk_id, bulk)
+        raise _failure(client, bulk_id, bulk).with_result(bulk)
     return bulk
 
 
 __all__ = [
     "STATUS_GROUPS",
+    "bulk_children",
     "check_cancellable",
     "list_bulk",
     "progress_line",

@@ -89,13 +89,15 @@ def _raise_outcome(operations: list[Operation], elapsed: float) -> NoReturn:
             message = f"operation {failed[0].id} FAILED on the device: {failed[0].failure_reason or '?'}"
         else:
             message = f"{len(failed)} of {len(operations)} operations FAILED: {reasons}{still}"
-        raise OperationFailedError(message, operation_ids=[op.id or "" for op in failed])
+        raise OperationFailedError(message, operation_ids=[op.id or "" for op in failed]).with_result(
+            operations
+        )
     ids = " ".join(op.id or "" for op in running)
     states = ", ".join(f"{op.id} {op.status_text}" for op in running)
     raise WaitTimeoutError(
         f"timed out after {elapsed:.0f} s waiting for {states}; nothing was cancelled",
         hint=f"wait longer with: c8ydm operation wait {ids} --timeout SECONDS",
-    )
+    ).with_result(operations)
 
 
 __all__ = ["FEW_OPERATIONS", "StatusCallback", "wait_for_operations"]

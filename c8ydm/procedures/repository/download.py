@@ -3,11 +3,18 @@
 An internal URL (``…/inventory/binaries/<id>``) is read through the tenant: first the binary's
 managed object for its name, then its content, streamed to disk. Any other URL is fetched without
 the tenant's credentials (§1.1). The file goes to ``<dest>.part`` and is renamed when complete.
+
+Where it goes (``--to``): nothing given, the current directory; an existing directory, or a path
+ending in ``/``, a directory (created if missing) holding the file under its own name; anything
+else, the file itself. The destination is checked before the first request (a file in the way of
+a directory, a directory that cannot be written: InputError, exit 2), and a write that still fails
+(a full disk, a permission that changed) is an InputError naming the path, never a traceback.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -41,12 +48,53 @@ def _safe_file_name(name: str | None) -> str | None:
     return leaf if leaf not in ("", ".", "..") else None
 
 
-def destination(to: Path | None, file_name: str, *, overwrite: bool) -> Path:
-    """``to`` itself, or ``file_name`` inside it when it is a directory (the current one by default).
+Destination = Path | str | None
 
-    InputError when the file exists and ``overwrite`` is false.
+
+def _is_directory_path(to: Destination) -> bool:
+    """A ``--to`` meant as a directory: it ends in a path separator, or it is one already."""
+    if to is None:
+        return True
+    text = str(to)
+    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+
+
+def check_destination(to: Destination) -> None:
+    """Before any request: the directory the file will go to can be created and written.
+
+    InputError (exit 2) for a file where a directory must be (``--to fw.bin/x``) and for a
+    directory this user cannot write (``--to /sys/fw.bin``).
     """
-    dest = (to or Path.cwd()) / file_name if to is None or to.is_dir() else to
+    target = Path(str(to)) if to is not None else Path.cwd()
+    directory = target if _is_directory_path(to) else target.parent
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(
+            f"cannot save to {target}: {existing} is a file, not a directory",
+            hint="choose another --to",
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(
+            f"cannot save to {target}: no permission to write in {existing}", hint="choose another --to"
+        )
+
+
+def destination(to: Destination, file_name: str, *, overwrite: bool) -> Path:
+    """``to`` itself, or ``file_name`` inside it when it is a directory (the current one by default;
+    a path ending in ``/`` is a directory and is created). InputError when the file exists and
+    ``overwrite`` is false.
+    """
+    if _is_directory_path(to):
+        folder = Path(str(to)) if to is not None else Path.cwd()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"cannot create the directory {folder}: {error.strerror or error}") from None
+        dest = folder / file_name
+    else:
+        dest = Path(str(to))
     if is_special_file(dest):
         raise special_file_error(dest)
     if dest.exists() and not overwrite:
@@ -72,7 +120,7 @@ def download_file(
     *,
     version: str | None = None,
     patch: str | None = None,
-    to: Path | None = None,
+    to: Destination = None,
     overwrite: bool = False,
     on_progress: DownloadProgress | None = None,
 ) -> DownloadResult:
@@ -82,6 +130,7 @@ def download_file(
     or GET <external url> without credentials.
     """
     _check_choice(kind, version, patch)
+    check_destination(to)
     entry = resolve_entry(client, kind, value)
     if kind.versions is None:
         url, label = str(entry.fragment("url") or ""), str(entry.name)
@@ -102,7 +151,12 @@ def download_file(
     else:
         name = _safe_file_name(unquote(urlsplit(url).path))
     dest = destination(to, name or _safe_file_name(label) or "download", overwrite=overwrite)
-    client.binaries.download_url(url, dest, on_progress=on_progress)
+    try:
+        client.binaries.download_url(url, dest, on_progress=on_progress)
+    except OSError as error:  # the local file, not the tenant: a usage/IO error (exit 2)
+        raise InputError(
+            f"cannot write {dest}: {error.strerror or error}", hint="choose another --to"
+        ) from None
     return DownloadResult(dest, dest.stat().st_size, sha256_of(dest), url, version, patch)
 
 

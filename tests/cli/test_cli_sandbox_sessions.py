@@ -1,0 +1,111 @@
+"""Each sandbox data dir has its own session (issue 15): "sandbox" for the default data dir,
+"sandbox-<port>" or --session NAME for another; a second sandbox never repoints the first's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from support.entry_point import Run
+
+from c8ydm import settings
+from c8ydm.api.errors import InputError
+
+
+def sandbox_session(name: str, data_dir: Path) -> settings.Session:
+    return settings.Session(
+        name=name, url="http://127.0.0.1:1", kind="sandbox", sandbox_data_dir=str(data_dir)
+    )
+
+
+def test_default_dir_is_sandbox_and_another_dir_is_named_by_its_port(tmp_path: Path) -> None:
+    name = settings.sandbox_session_name
+
+    assert name(str(tmp_path / "a"), port=8111, is_default_dir=True) == "sandbox"
+    assert name(str(tmp_path / "b"), port=47115, is_default_dir=False) == "sandbox-47115"
+    assert name(str(tmp_path / "b"), port=47115, is_default_dir=False, requested="rehearsal") == "rehearsal"
+
+
+def test_a_data_dir_keeps_its_session_name_when_it_comes_back_on_another_port(tmp_path: Path) -> None:
+    settings.save_session(sandbox_session("sandbox-47115", tmp_path / "b"))
+
+    assert (
+        settings.sandbox_session_name(str(tmp_path / "b"), port=50000, is_default_dir=False)
+        == "sandbox-47115"
+    )
+
+
+def test_a_port_name_taken_by_another_data_dir_gets_a_suffix(tmp_path: Path) -> None:
+    settings.save_session(sandbox_session("sandbox-47115", tmp_path / "old"))
+
+    assert (
+        settings.sandbox_session_name(str(tmp_path / "b"), port=47115, is_default_dir=False)
+        == "sandbox-47115-2"
+    )
+
+
+def test_the_name_sandbox_is_never_taken_over_by_another_data_dir(tmp_path: Path) -> None:
+    settings.save_session(sandbox_session("sandbox", tmp_path / "b"))  # as an older c8ydm left it
+
+    assert (
+        settings.sandbox_session_name(str(tmp_path / "b"), port=47115, is_default_dir=False)
+        == "sandbox-47115"
+    )
+
+
+@pytest.mark.parametrize("taken", ["prod", "mine"])
+def test_a_requested_name_of_another_session_is_refused(tmp_path: Path, taken: str) -> None:
+    settings.save_session(settings.Session(name="prod", url="https://t1.example.com"))
+    settings.save_session(sandbox_session("mine", tmp_path / "other"))
+
+    with pytest.raises(InputError, match=f"session '{taken}' is already saved for"):
+        settings.sandbox_session_name(str(tmp_path / "b"), port=1, is_default_dir=False, requested=taken)
+
+
+@pytest.fixture
+def sandboxes(run_c8ydm: Callable[..., Run], tmp_path: Path) -> Iterator[Callable[..., Run]]:
+    """``start(*args)``: sandbox start with the default data dir in tmp_path; everything is stopped after."""
+    env = {"C8YDM_SANDBOX_DIR": str(tmp_path / "default")}
+    started: list[str] = []
+
+    def start(*args: str) -> Run:
+        data_dir = args[args.index("--data-dir") + 1] if "--data-dir" in args else str(tmp_path / "default")
+        started.append(data_dir)
+        return run_c8ydm("sandbox", "start", "--port", "0", "--devices", "1", *args, "-o", "json", env=env)
+
+    yield start
+    for data_dir in started:
+        run_c8ydm("sandbox", "stop", "--data-dir", data_dir, env=env)
+
+
+def test_a_second_sandbox_gets_its_own_session_and_says_so(
+    sandboxes: Callable[..., Run], run_c8ydm: Callable[..., Run], tmp_path: Path
+) -> None:
+    first = sandboxes()
+    second = sandboxes("--data-dir", str(tmp_path / "b"))
+
+    assert (first.code, second.code) == (0, 0), first.stderr + second.stderr
+    port = second.json()["port"]
+    assert (first.json()["session"], second.json()["session"]) == ("sandbox", f"sandbox-{port}")
+    assert second.stderr.endswith(f"; session 'sandbox-{port}' selected.\n")
+    assert f"data dir {tmp_path / 'b'}" in second.stderr
+    sessions = {s["name"]: s for s in run_c8ydm("session", "list", "-o", "json").json()}
+    assert sessions["sandbox"]["url"] == first.json()["url"]  # not repointed by the second start
+    assert sessions[f"sandbox-{port}"]["current"] is True
+    assert (
+        run_c8ydm("sandbox", "status", "--data-dir", str(tmp_path / "b"), "-o", "json").json()["session"]
+        == f"sandbox-{port}"
+    )
+
+
+def test_session_option_names_the_session_and_a_taken_name_starts_nothing(
+    sandboxes: Callable[..., Run], tmp_path: Path
+) -> None:
+    named = sandboxes("--data-dir", str(tmp_path / "c"), "--session", "rehearsal")
+    taken = sandboxes("--data-dir", str(tmp_path / "d"), "--session", "rehearsal")
+
+    assert (named.code, named.json()["session"]) == (0, "rehearsal")
+    assert taken.code == 2
+    assert taken.json()["error"]["message"] == f"session 'rehearsal' is already saved for {tmp_path / 'c'}"
+    assert not (tmp_path / "d" / "sandbox.pid").exists()
