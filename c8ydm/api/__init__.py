@@ -11,7 +11,15 @@ Importing this package is cheap; ``Client``, ``connect`` and friends are loaded 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
+
+# httpx imports its own command-line client (click, rich, pygments: ~60 ms) whenever those happen to be
+# installed, which they are beside Typer. c8ydm never runs it: a None entry makes that one import fail,
+# and httpx falls back to its stub ``main`` (``httpx/__init__.py``: ``except ImportError``). Only when
+# httpx was not imported yet; nothing else of httpx changes.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from c8ydm.api.client import Client

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from c8ydm import __version__
+from c8ydm.api.cache import LookupCache, MemoryCache
 from c8ydm.api.conventions import binary_id_from_url, mo_id_from_url, normalize_base_url
 from c8ydm.api.errors import C8yError
 from c8ydm.api.hooks import DryRun, RequestLog, bytes_description
@@ -65,12 +66,14 @@ class Client(Resources):
         dry_run: bool = False,
         on_request_log: Callable[[RequestLog], None] | None = None,
         on_dry_run: Callable[[dict[str, Any]], None] | None = None,
+        cache: LookupCache | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self.url = httpx.URL(self.base_url)
         self.host = self.url.host
         self.retry = retry or RetryPolicy()
         self.dry_run = dry_run
+        self.cache: LookupCache = cache if cache is not None else MemoryCache()  # rarely-changing look-ups
         self.timeout = timeout
         self.transfer_timeout = transfer_timeout
         self._verify = verify
@@ -81,7 +84,7 @@ class Client(Resources):
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=auth,
-            verify=verify,
+            verify=_tls_verify(self.base_url, verify),
             timeout=httpx.Timeout(timeout),
             transport=transport,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -190,6 +193,10 @@ class Client(Resources):
         try:
             if response.is_error or not stream:
                 response.read()
+                # httpx's response and its stream refer to each other, so a read response would be
+                # freed (body and all: megabytes per page of a long listing) only by the cyclic
+                # garbage collector, whenever it runs. The body is read: its stream is not needed.
+                response.stream = httpx.ByteStream(response.content)
         except httpx.TransportError as exc:  # the body broke off while being read
             response.close()
             raise transport_error(exc, self.url) from None
@@ -273,6 +280,14 @@ class Client(Resources):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _tls_verify(base_url: str, verify: bool) -> bool:
+    """``verify`` for an https tenant. A plain-http tenant (the sandbox, a local gateway) never makes
+    a TLS handshake on this client (absolute URLs must point at the tenant host, ``_relative``, and
+    redirects are not followed), so its connection pool needs no CA bundle: loading one costs about
+    50 ms of every command's start-up. ``external_client`` keeps the caller's ``verify``."""
+    return verify if base_url.lower().startswith("https://") else False
 
 
 def decode_json(response: httpx.Response) -> Any:

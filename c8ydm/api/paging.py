@@ -2,14 +2,22 @@
 
 Pages are requested with ``pageSize`` (at most 2000) and ``currentPage``; the next page number is
 taken from the ``next`` link when present (for restricted users ``currentPage`` is an offset), else
-stepped. Iteration stops on an empty page, on a short page, or after ``totalPages``. When
+stepped. Iteration stops on an empty page, on a short page, or on the last page that the first
+answer's ``totalPages`` announced (so a full last page costs no extra, empty request). When
 ``withTotalPages=true`` still gives ``totalPages: null`` the user is restricted by inventory roles:
 pages may be short while more data exists, so ``next`` is followed until an empty page (§14(l)).
+
+While the caller works through one page, the next ones are already being fetched (one worker
+thread; two pages ahead while the pages are known from the totals, else one; only pages known to
+be needed), so writing out a long listing and the tenant's work on the following pages overlap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,12 +26,18 @@ from pydantic import BaseModel
 from c8ydm.api.models.base import PageStatistics
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import httpx
+
     from c8ydm.api.client import Client
 
 MAX_PAGE_SIZE = 2000  # §1.5: larger values are trimmed by the server
 DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # §14(e): bulk reads use the largest page
+LOOKAHEAD_PAGES = 2  # pages requested ahead of the caller while the pages are known (memory: 3 pages)
 
 M = TypeVar("M", bound=BaseModel)
+Page = dict[str, Any]
 
 
 def _next_page_number(page: Mapping[str, Any], current: int) -> int | None:
@@ -38,6 +52,69 @@ def _next_page_number(page: Mapping[str, Any], current: int) -> int | None:
     return number if number > current else current + 1
 
 
+@dataclass
+class _Walk:
+    """Where a walk through the pages stands, and which page (if any) comes next."""
+
+    size: int
+    max_items: int | None
+    restricted: bool = False  # §14(l): no totals, so follow ``next`` until an empty page
+    last_page: int | None = None  # the first answer's totalPages: the known last page
+    seen: int = 0
+
+    def begin(self, page: Mapping[str, Any], *, asked_totals: bool) -> None:
+        stats = PageStatistics.model_validate(page.get("statistics") or {})
+        if asked_totals:
+            self.restricted = stats.total_pages is None
+            self.last_page = stats.total_pages
+
+    def following(self, page: Mapping[str, Any], current: int, count: int) -> int | None:
+        """The number of the page after ``current`` (which held ``count`` items), or None: it was the last."""
+        self.seen += count
+        if self.max_items is not None and self.seen >= self.max_items:
+            return None
+        following = _next_page_number(page, current)
+        if self.restricted:
+            return following
+        if count < self.size or (self.last_page is not None and current >= self.last_page):
+            return None
+        if self.last_page is not None:
+            return current + 1  # the pages are known: 1..totalPages
+        return following or current + 1
+
+    def planned(self, following: int) -> list[int]:
+        """The pages to have requested now that ``following`` is due: it, and while the pages are
+        known (totals, no restricted user), the one after it too, so that one is requested the
+        moment the other has arrived (no gap while the caller parses); never beyond the last
+        page or ``max_items``."""
+        if self.restricted or self.last_page is None:
+            return [following]
+        last = min(self.last_page, following + LOOKAHEAD_PAGES - 1)
+        if self.max_items is not None:
+            last = min(last, following + math.ceil((self.max_items - self.seen) / self.size) - 1)
+        return list(range(following, max(following, last) + 1))
+
+
+class _Prefetch:
+    """Pages fetched ahead, in order, on one worker thread created only when a second page is due."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, fetch: Callable[[], httpx.Response]) -> Future[httpx.Response]:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="c8ydm-page")
+        return self._pool.submit(fetch)
+
+    def close(self) -> None:
+        # A page still in flight when the caller stops early is awaited, so the client is never
+        # used after the caller closed it; one that has not started is cancelled.
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def iter_pages(
     client: Client,
     path: str,
@@ -45,35 +122,50 @@ def iter_pages(
     *,
     params: Mapping[str, Any] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
+    max_items: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Each non-empty page's items under ``key``. GET ``path`` with ``pageSize``/``currentPage``."""
+    """Each non-empty page's items under ``key``, the next pages fetched while this one is consumed;
+    no page is requested once ``max_items`` items were delivered.
+
+    GET ``path`` with ``pageSize``/``currentPage`` (``withTotalPages=true`` on the first request).
+    """
+    from c8ydm.api.client import decode_json  # the client imports the resources, which import paging
+
     size = max(1, min(page_size, MAX_PAGE_SIZE))
     base = {**(params or {}), "pageSize": size}
-    current = int(base.pop("currentPage", 1))
-    restricted = False
-    first = True
-    while True:
-        query = {**base, "currentPage": current}
-        if first:
-            query.setdefault("withTotalPages", True)
-        page = client.get_json(path, params=query) or {}
-        items = page.get(key) or []
-        if not items:
-            return
-        stats = PageStatistics.model_validate(page.get("statistics") or {})
-        if first and query.get("withTotalPages") is True:
-            restricted = stats.total_pages is None
-        first = False
-        yield items
-        following = _next_page_number(page, current)
-        if restricted:
+    number = int(base.pop("currentPage", 1))
+    first_query = {**base, "currentPage": number}
+    first_query.setdefault("withTotalPages", True)
+
+    def fetch(query: Mapping[str, Any]) -> httpx.Response:
+        # The worker only sends and receives: the caller decodes, so the next request leaves the
+        # moment this answer has arrived.
+        return client.request("GET", path, params=query)
+
+    def decoded(response: httpx.Response) -> Page:
+        return decode_json(response) or {}
+
+    walk = _Walk(size, max_items)
+    page = decoded(fetch(first_query))
+    walk.begin(page, asked_totals=first_query.get("withTotalPages") is True)
+    prefetch = _Prefetch()
+    ahead: dict[int, Future[httpx.Response]] = {}
+    try:
+        while True:
+            items = page.get(key) or []
+            if not items:
+                return
+            following = walk.following(page, number, len(items))
             if following is None:
+                yield items
                 return
-        else:
-            if len(items) < size or (stats.total_pages is not None and current >= stats.total_pages):
-                return
-            following = following or current + 1
-        current = following
+            for planned in walk.planned(following):
+                if planned not in ahead:
+                    ahead[planned] = prefetch.submit(partial(fetch, {**base, "currentPage": planned}))
+            yield items
+            page, number = decoded(ahead.pop(following).result()), following
+    finally:
+        prefetch.close()
 
 
 @overload
@@ -118,7 +210,7 @@ def iter_items(
 
     def generate() -> Iterator[Any]:
         produced = 0
-        for items in iter_pages(client, path, key, params=params, page_size=page_size):
+        for items in iter_pages(client, path, key, params=params, page_size=page_size, max_items=limit):
             for item in items:
                 yield model.model_validate(item) if model is not None else item
                 produced += 1

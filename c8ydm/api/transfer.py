@@ -8,6 +8,7 @@ progress callback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
@@ -25,6 +26,9 @@ CHUNK_BYTES = 256 * 1024
 FALLBACK_MIME = "c8y_upload"  # §1.11: what the UI sends when no MIME type can be guessed
 
 ProgressCallback = Callable[[int, int], None]  # (bytes_sent, total_bytes) of the file part
+# The ``object`` part: fixed, or made from the file's SHA-256 (hex), which is computed while it streams.
+ObjectPart = Mapping[str, Any] | Callable[[str], Mapping[str, Any]]
+SHA256_PLACEHOLDER = "0" * 64  # as long as every SHA-256 hex digest
 DownloadProgress = Callable[[int, int | None], None]  # (bytes_received, Content-Length or None)
 
 
@@ -49,7 +53,9 @@ def check_readable(path: Path) -> int:
 class MultipartUpload:
     """A re-iterable body ``file`` (from a path or bytes) then ``object`` (JSON text).
 
-    Iterating again re-reads the file, so the body can be replayed (e.g. after a re-login).
+    Iterating again re-reads the file, so the body can be replayed (e.g. after a re-login). An
+    ``object_part`` given as a callable gets the file's SHA-256, computed while the file streams
+    (a marker that names the digest costs no second read of a large file); it is then ``sha256``.
     """
 
     def __init__(
@@ -58,7 +64,7 @@ class MultipartUpload:
         *,
         filename: str,
         mime: str,
-        object_part: Mapping[str, Any] | None,
+        object_part: ObjectPart | None,
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self._source = source
@@ -70,13 +76,21 @@ class MultipartUpload:
             f'Content-Disposition: form-data; name="file"; filename="{_quote(filename)}"\r\n'
             f"Content-Type: {mime}\r\n\r\n"
         )
+        self._head = head.encode("utf-8")
+        self._object_part = object_part
+        # A callable object part needs the file's SHA-256, known only once the file has streamed;
+        # every hex digest has the same length, so the body's length is known before it is sent.
+        self._tail = self._tail_for(SHA256_PLACEHOLDER)
+        self.sha256: str | None = None  # the file's SHA-256, once streamed with a callable object part
+
+    def _tail_for(self, sha256: str) -> bytes:
         tail = "\r\n"
-        if object_part is not None:
-            text = json.dumps(dict(object_part), ensure_ascii=False, separators=(",", ":"))
+        part = self._object_part(sha256) if callable(self._object_part) else self._object_part
+        if part is not None:
+            text = json.dumps(dict(part), ensure_ascii=False, separators=(",", ":"))
             tail += f'--{self.boundary}\r\nContent-Disposition: form-data; name="object"\r\n\r\n{text}\r\n'
         tail += f"--{self.boundary}--\r\n"
-        self._head = head.encode("utf-8")
-        self._tail = tail.encode("utf-8")
+        return tail.encode("utf-8")
 
     @property
     def content_type(self) -> str:
@@ -95,14 +109,24 @@ class MultipartUpload:
     def __iter__(self) -> Iterator[bytes]:
         yield self._head
         sent = 0
+        digest = hashlib.sha256() if callable(self._object_part) else None
         if self._on_progress is not None:
             self._on_progress(0, self.size)
         for chunk in self._file_chunks():
             sent += len(chunk)
+            if digest is not None:
+                digest.update(chunk)
             yield chunk
             if self._on_progress is not None:
                 self._on_progress(sent, self.size)
-        yield self._tail
+        if digest is None:
+            yield self._tail
+            return
+        self.sha256 = digest.hexdigest()
+        tail = self._tail_for(self.sha256)
+        if len(tail) != len(self._tail):  # the announced Content-Length must hold
+            raise ValueError("the object part changed its length with the file's digest")
+        yield tail
 
     def _file_chunks(self) -> Iterator[bytes]:
         if isinstance(self._source, bytes):

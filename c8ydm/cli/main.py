@@ -143,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         from c8ydm.cli.completion import run as complete
 
         sys.exit(complete(instruction))
+    # pydantic looks for plugins in every installed distribution's entry points when the first model
+    # is built (importlib.metadata, ~20 ms); c8ydm's models use none. An explicit setting wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         sys.stdout.write(f"c8ydm {__version__}\n")

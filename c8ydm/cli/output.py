@@ -20,13 +20,16 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
+JSONL_FLUSH_SECONDS = 0.1  # jsonl lines reach a pipe at least this often while they are produced
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi embedding/override/
@@ -67,6 +70,28 @@ def to_plain(item: Any) -> Any:
     if isinstance(item, (list, tuple)):
         return [to_plain(v) for v in item]
     return item
+
+
+def json_line(item: Any) -> str:
+    """One jsonl line. A plain dict (e.g. an object exactly as the tenant sent it) is written as it
+    is, without the copy of ``to_plain``; anything json cannot write as is goes through ``to_plain``."""
+    if type(item) is dict:
+        try:
+            return _ENCODE(item) + "\n"
+        except (TypeError, ValueError):  # models, dataclasses, datetimes inside: convert first
+            pass
+    return _ENCODE(to_plain(item)) + "\n"
+
+
+def json_text(data: Any) -> str:
+    """The json document: plain data (dicts and lists as the tenant sent them) written as it is,
+    anything else through ``to_plain``."""
+    if type(data) in (dict, list):
+        try:
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        except (TypeError, ValueError):  # models, dataclasses, datetimes inside: convert first
+            pass
+    return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
 
 
 def _lookup(row: Mapping[str, Any], key: str) -> Any:
@@ -177,16 +202,16 @@ class Output:
         """Print ``data`` (one object, a list, or an iterator of objects) in the chosen format."""
         if self.format == "jsonl":
             items = [data] if isinstance(data, Mapping) or hasattr(data, "model_dump") else data
-            for item in items:
-                self.stdout.write(json.dumps(to_plain(item), ensure_ascii=False) + "\n")
-                self.stdout.flush()
+            self._lines(items)
             return
         if isinstance(data, Iterator):
             data = list(data)
-        plain = to_plain(data)
         if self.format == "json":
-            self.stdout.write(json.dumps(plain, indent=2, ensure_ascii=False) + "\n")
-        elif self.format == "csv":
+            self.stdout.write(json_text(data) + "\n")
+            self.stdout.flush()
+            return
+        plain = to_plain(data)
+        if self.format == "csv":
             self._csv(plain if isinstance(plain, list) else [plain], columns)
         elif isinstance(plain, Mapping):  # one object: a row per field
             fields = [
@@ -196,6 +221,20 @@ class Output:
         else:
             self._table(plain, columns)
         self.stdout.flush()
+
+    def _lines(self, items: Iterable[Any]) -> None:
+        """jsonl: one object per line, each written as soon as it is produced; flushed when
+        ``JSONL_FLUSH_SECONDS`` have passed since the last flush, and at the end (a flush per line
+        would cost a system call per device of a long listing)."""
+        write, flush = self.stdout.write, self.stdout.flush
+        flushed = time.monotonic()
+        for item in items:
+            write(json_line(item))
+            now = time.monotonic()
+            if now - flushed >= JSONL_FLUSH_SECONDS:
+                flush()
+                flushed = now
+        flush()
 
     def _csv(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None) -> None:
         cols = _columns(rows, columns)

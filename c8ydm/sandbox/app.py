@@ -1,8 +1,9 @@
 """The sandbox ASGI application: `create_app(options)` serves the route table of routes.py.
 
 The state is `app.state.sandbox` (state.py; handlers reach it with `state_of(request)`). The
-lifespan prepares the data (model/tenant.py's default options, devices/seed.py's fleet) and runs the
-simulated devices (devices/simulation.py) while the app serves.
+lifespan prepares the data (model/tenant.py's default options, devices/seed.py's users and groups),
+seeds the devices in the background (devices/seed.py's Seeder: the app answers from the first
+moment, however large the fleet) and runs the simulated devices (devices/simulation.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from c8ydm.sandbox.core.errors import C8yHTTPError, error_response, handle_c8y_e
 from c8ydm.sandbox.core.faults import DROP
 from c8ydm.sandbox.core.options import SandboxOptions
 from c8ydm.sandbox.core.store import Store
-from c8ydm.sandbox.devices.seed import ensure_seeded
+from c8ydm.sandbox.devices.seed import Seeder, prepare
 from c8ydm.sandbox.devices.simulation import Simulator
 from c8ydm.sandbox.model.tenant import ensure_core_data
 from c8ydm.sandbox.routes import starlette_routes
@@ -68,13 +69,18 @@ def create_app(options: SandboxOptions, *, store: Store | None = None) -> Sandbo
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ensure_core_data(state)
-        ensure_seeded(state)
+        progress = prepare(state)  # at once; the devices follow in the background (seed.py)
+        seeder = Seeder(state, progress) if progress is not None else None
         simulator = Simulator(state)
         state.simulator = simulator
         simulator.start()
+        if seeder is not None:
+            seeder.start()
         try:
             yield
         finally:
+            if seeder is not None:
+                seeder.stop()
             simulator.stop()
             state.store.close()
 

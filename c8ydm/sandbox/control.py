@@ -37,6 +37,7 @@ from c8ydm.sandbox.instance import (
     log_tail,
     pick_port,
     pid_alive,
+    probe,
     read_state,
     resolve_dir,
     status_url,
@@ -59,11 +60,13 @@ __all__ = [
     "status",
     "status_url",
     "stop",
+    "wait_for_seed",
 ]
 
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
 POLL_INTERVAL_SECONDS = 0.05
+SEED_WAIT_FLOOR_SECONDS = 0.25  # start(seed_wait=...) waits at least this long for the seed
 
 
 class SandboxError(RuntimeError):
@@ -150,14 +153,22 @@ def start(
     host: str = "127.0.0.1",
     faults: Sequence[str] = (),
     timeout: float = START_TIMEOUT_SECONDS,
+    seed_wait: float | None = None,
     **options: Any,
 ) -> dict[str, Any]:
-    """Start a sandbox in the background and wait until it answers; returns the state (see module doc).
+    """Start a sandbox in the background and wait until it answers; returns the state (see module doc)
+    with `seeded`, the number of devices seeded so far.
 
+    The server answers at once and seeds its devices in the background. `seed_wait` None waits until
+    every device is seeded (while the seed makes progress); a number returns at most that many
+    seconds after this call began, though never sooner than SEED_WAIT_FLOOR_SECONDS after the server
+    answered (a small fleet is seeded by then), and `seeded` may then be less than `devices`:
+    `status` shows how far it got.
     `options` are SandboxOptions fields: devices, seed, op_delay_seconds, failure_rate, silent_rate,
     alarm_rate.
     If this data dir's sandbox is already running, its state is returned unchanged.
     """
+    began = time.monotonic()
     current = status(data_dir)
     if current["running"]:
         return current
@@ -184,7 +195,30 @@ def start(
                 f"{resolved.data_dir / LOG_FILE}:\n{log_tail(resolved.data_dir)}"
             )
         time.sleep(POLL_INTERVAL_SECONDS)
-    return {**write_state(resolved, process.pid), "running": True}
+    state = write_state(resolved, process.pid)
+    if seed_wait is not None:
+        seed_wait = max(SEED_WAIT_FLOOR_SECONDS, began + seed_wait - time.monotonic())
+    return {**state, "running": True, "seeded": wait_for_seed(url, process.pid, seed_wait)}
+
+
+def wait_for_seed(url: str, pid: int, seconds: float | None) -> int:
+    """The devices seeded once all are, or after `seconds` (None: no limit while the seed advances;
+    it stops waiting when the server stops answering or the seed stalls for START_TIMEOUT_SECONDS)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    last, last_change = -1, time.monotonic()
+    while True:
+        answer = probe(url, pid)
+        if answer is None:
+            return max(last, 0)
+        seeded, devices = answer
+        now = time.monotonic()
+        if seeded != last:
+            last, last_change = seeded, now
+        if seeded >= devices or (deadline is not None and now >= deadline):
+            return seeded
+        if now - last_change > START_TIMEOUT_SECONDS:
+            raise SandboxError(f"the sandbox stopped seeding its devices at {seeded} of {devices}")
+        time.sleep(POLL_INTERVAL_SECONDS)
 
 
 def status(data_dir: Path | str | None = None) -> dict[str, Any]:
@@ -192,8 +226,9 @@ def status(data_dir: Path | str | None = None) -> dict[str, Any]:
     directory = resolve_dir(data_dir)
     state = read_state(directory) or {"data_dir": str(directory)}
     pid = int(state.get("pid") or 0)
-    running = pid > 0 and pid_alive(pid) and bool(state.get("url")) and answers(str(state["url"]), pid)
-    return {**state, "running": running}
+    answer = probe(str(state["url"]), pid) if pid > 0 and pid_alive(pid) and state.get("url") else None
+    seeded = {"seeded": answer[0]} if answer is not None and answer[0] >= 0 else {}
+    return {**state, "running": answer is not None, **seeded}
 
 
 def stop(data_dir: Path | str | None = None, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:

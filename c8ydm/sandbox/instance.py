@@ -18,6 +18,7 @@ DEFAULT_PORT = 8111
 MAX_PORT = 65535
 PROBE_TIMEOUT_SECONDS = 2.0
 PID_HEADER = "X-C8ydm-Sandbox-Pid"  # sent by endpoints/tenant.py with /tenant/loginOptions
+SEED_HEADER = "X-C8ydm-Sandbox-Seeded"  # "<devices seeded>/<devices>", sent with it
 
 
 def default_data_dir() -> Path:
@@ -68,16 +69,26 @@ def status_url(options: SandboxOptions) -> str:
     return _url(options.host, options.port)
 
 
-def answers(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> bool:
-    """True if `GET <url>/tenant/loginOptions` answers 200 (from the process `pid`, if given)."""
+def probe(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> tuple[int, int] | None:
+    """(devices seeded, devices) if `GET <url>/tenant/loginOptions` answers 200 (from the process
+    `pid`, if given), else None. The seed's progress comes in a private header of that answer; a
+    sandbox too old to send it reports (-1, -1): seeded, as it was before it answered."""
     import urllib.request  # only when probing: keeps `import control` cheap for the CLI
 
     try:
         with urllib.request.urlopen(f"{url}/tenant/loginOptions", timeout=timeout) as response:
             ours = pid is None or response.headers.get(PID_HEADER) == str(pid)
-            return int(response.status) == 200 and ours
+            if int(response.status) != 200 or not ours:
+                return None
+            seeded, _, devices = str(response.headers.get(SEED_HEADER) or "-1/-1").partition("/")
+            return int(seeded), int(devices or -1)
     except (OSError, ValueError):  # URLError is an OSError
-        return False
+        return None
+
+
+def answers(url: str, pid: int | None = None, timeout: float = PROBE_TIMEOUT_SECONDS) -> bool:
+    """True if `GET <url>/tenant/loginOptions` answers 200 (from the process `pid`, if given)."""
+    return probe(url, pid, timeout) is not None
 
 
 def pid_alive(pid: int) -> bool:

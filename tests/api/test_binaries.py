@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -62,6 +63,26 @@ def test_upload_sends_file_then_object_with_progress(
     assert object_headers == {"Content-Disposition": 'form-data; name="object"'}  # no part Content-Type
     assert json.loads(object_body) == {"name": "fw.zip", "type": "application/zip", "c8y_Global": {}}
     assert progress == [(0, len(data)), (CHUNK_BYTES, len(data)), (len(data), len(data))]
+
+
+def test_fragments_made_from_the_digest_carry_the_sha256_computed_while_the_file_streams(
+    client: Client, router: respx.MockRouter, tmp_path: Path
+) -> None:
+    data = bytes(range(256)) * (CHUNK_BYTES // 64)  # four chunks
+    source = tmp_path / "fw.bin"
+    source.write_bytes(data)
+    route = router.post(PATH).respond(201, json=BINARY)
+
+    client.binaries.upload(source, fragments=lambda sha256: {"marker": {"sha256": sha256}})
+
+    request = route.calls.last.request
+    assert int(request.headers["Content-Length"]) == len(request.content)  # announced before the digest
+    (_, file_body), (_, object_body) = parts(request)
+    assert file_body == data
+    assert json.loads(object_body) == {
+        "name": "fw.bin", "type": "application/octet-stream",
+        "marker": {"sha256": hashlib.sha256(data).hexdigest()},
+    }  # fmt: skip
 
 
 def test_upload_falls_back_to_c8y_upload_for_unknown_extensions(

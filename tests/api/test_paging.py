@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import httpx
+import pytest
 import respx
 
 from c8ydm.api.client import Client
+from c8ydm.api.errors import NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.api.paging import count, iter_items
+from c8ydm.api.paging import count, iter_items, iter_pages
 
 from .conftest import BASE_URL
 
@@ -117,3 +120,74 @@ def test_count_reads_total_pages_of_a_one_item_page(client: Client, router: resp
 def test_count_is_none_for_a_restricted_user(client: Client, router: respx.MockRouter) -> None:
     router.get(PATH).respond(200, json=page([1], current=1, size=1, total_pages=None))
     assert count(client, PATH) is None
+
+
+def test_the_first_answers_total_pages_ends_the_walk_without_an_empty_page(
+    client: Client, router: respx.MockRouter
+) -> None:
+    # Only the first request asks for totals, so only the first answer carries totalPages.
+    route = router.get(PATH).mock(
+        side_effect=[
+            httpx.Response(200, json=page([1, 2], current=1, size=2, total_pages=3, next_page=2)),
+            httpx.Response(200, json=page([3, 4], current=2, size=2, total_pages=None, next_page=3)),
+            httpx.Response(200, json=page([5, 6], current=3, size=2, total_pages=None, next_page=4)),
+        ]
+    )
+    ids = [item["id"] for item in iter_items(client, PATH, "managedObjects", page_size=2)]
+
+    assert ids == ["1", "2", "3", "4", "5", "6"]
+    assert [query["currentPage"] for query in query_of(route)] == ["1", "2", "3"]  # no 4th, empty page
+
+
+def test_the_next_page_is_fetched_while_the_caller_works_on_the_current_one(
+    client: Client, router: respx.MockRouter
+) -> None:
+    second_requested = threading.Event()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["currentPage"])
+        if number == 2:
+            second_requested.set()
+        return httpx.Response(200, json=page([number], current=number, size=1, total_pages=2))
+
+    router.get(PATH).mock(side_effect=answer)
+    pages = iter_pages(client, PATH, "managedObjects", page_size=1)
+
+    assert next(pages) == [{"id": "1", "name": "mo1"}]
+    # The caller still holds page 1; page 2 is requested without waiting for it.
+    assert second_requested.wait(timeout=10)
+    assert list(pages) == [[{"id": "2", "name": "mo2"}]]
+
+
+def test_a_limit_across_pages_fetches_no_page_beyond_it(client: Client, router: respx.MockRouter) -> None:
+    route = router.get(PATH).mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=page(
+                [int(request.url.params["currentPage"]) * 10 + k for k in range(2)],
+                current=int(request.url.params["currentPage"]),
+                size=2,
+                total_pages=50,
+            ),
+        )
+    )
+    found = list(iter_items(client, PATH, "managedObjects", page_size=2, limit=4))
+
+    assert [item["id"] for item in found] == ["10", "11", "20", "21"]
+    assert route.call_count == 2
+
+
+def test_a_failed_prefetch_raises_where_the_caller_asks_for_that_page(
+    client: Client, router: respx.MockRouter
+) -> None:
+    router.get(PATH).mock(
+        side_effect=[
+            httpx.Response(200, json=page([1], current=1, size=1, total_pages=2)),
+            httpx.Response(404, json={"error": "inventory/notFound", "message": "gone"}),
+        ]
+    )
+    pages = iter_pages(client, PATH, "managedObjects", page_size=1)
+
+    assert next(pages) == [{"id": "1", "name": "mo1"}]
+    with pytest.raises(NotFoundError):
+        next(pages)

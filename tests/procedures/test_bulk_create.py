@@ -114,6 +114,20 @@ def test_ramp_bounds_default_to_the_ui_values_when_the_options_are_missing(
     ]
 
 
+def test_ramp_bounds_are_read_once_while_the_clients_cache_keeps_them(
+    client: Client, router: respx.MockRouter
+) -> None:
+    options = [
+        router.get(f"{OPTIONS}/bulkoperation.{key}").respond(
+            200, json={"category": "device-control", "key": f"bulkoperation.{key}", "value": value}
+        )
+        for key, value in (("creationramp", "0.5"), ("maxcreationramp", "10"))
+    ]
+
+    assert [check_ramp(client, 2.0) for _ in range(3)] == [2.0, 2.0, 2.0]
+    assert [route.call_count for route in options] == [1, 1]  # the minimum and the maximum, once
+
+
 @pytest.mark.parametrize(("ramp", "is_allowed"), [(0.4, False), (0.5, True), (10.0, True), (10.5, False)])
 def test_ramp_outside_the_tenant_bounds_is_a_usage_error(
     client: Client, router: respx.MockRouter, ramp: float, is_allowed: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from c8ydm.api.models.devicecontrol import BulkOperation
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.cli.views.bulk import bulk_document
+from c8ydm.procedures.bulk import status as status_module
 from c8ydm.procedures.bulk.status import list_bulk, progress_line, status_filter, wait_for_bulk
 from c8ydm.procedures.errors import PartialFailureError
 
@@ -161,3 +163,69 @@ def test_wait_times_out_without_cancelling(client: Client, router: respx.MockRou
         wait_for_bulk(client, "42", policy=no_sleep_policy(timeout=3))
 
     assert all(call.request.method == "GET" for call in router.calls)
+
+
+class FakeBulkRun:
+    """A bulk operation of ``devices`` children created every ``ramp`` seconds from its start, each
+    taking ``device_seconds`` on its device, on a fake clock that only the waiting advances."""
+
+    def __init__(self, devices: int, ramp: float, device_seconds: float) -> None:
+        self.devices, self.ramp, self.device_seconds = devices, ramp, device_seconds
+        self.now = 0.0
+        self.looks: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        self.looks.append(self.now)
+        created = min(self.devices, int(self.now / self.ramp) + 1) if self.now >= 0 else 0
+        done = min(self.devices, max(0, int((self.now - self.device_seconds) / self.ramp) + 1))
+        finished = done == self.devices
+        counts = {"all": self.devices, "pending": created - done, "successful": done}
+        body = {**bulk("SUCCESSFUL" if finished else "EXECUTING", **counts), "creationRamp": self.ramp}
+        body["startDate"] = "2024-05-01T12:00:00.000Z"
+        return httpx.Response(200, json={**body, "status": "COMPLETED" if finished else "IN_PROGRESS"})
+
+
+@pytest.mark.parametrize("ramp", [0.01, 0.1, 1.0, 10.0])
+@pytest.mark.parametrize("device_seconds", [1.0, 120.0])
+def test_waiting_for_1000_devices_costs_a_handful_of_looks_for_any_ramp(
+    client: Client,
+    router: respx.MockRouter,
+    monkeypatch: pytest.MonkeyPatch,
+    ramp: float,
+    device_seconds: float,
+) -> None:
+    # ≤ 0.01 requests per device for the whole `bulk create --wait` (4 to create it, the rest looks).
+    fake = FakeBulkRun(1000, ramp, device_seconds)
+    monkeypatch.setattr(status_module, "utc_now", lambda: datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc))
+    router.get(f"{BULK}/42").mock(side_effect=fake.answer)
+    policy = PollPolicy(timeout_seconds=None, sleep=fake.sleep, clock=lambda: fake.now)
+
+    done = wait_for_bulk(client, "42", policy=policy)
+
+    assert done.general_status == "SUCCESSFUL"
+    assert len(fake.looks) <= 6
+    # The end is seen soon after it happens: within 5 s or a quarter of the run (the most when no
+    # device is done before every child exists, so a device's time is only known to be longer).
+    finish = ramp * 999 + device_seconds
+    assert fake.looks[-1] - finish <= max(5.0, 0.25 * finish)
+
+
+def test_a_scheduled_bulk_is_first_looked_at_right_after_its_start(
+    client: Client, router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(status_module, "utc_now", lambda: datetime(2024, 5, 1, 11, 55, tzinfo=timezone.utc))
+    router.get(f"{BULK}/42").mock(
+        side_effect=[
+            httpx.Response(200, json={**bulk("SCHEDULED"), "status": "ACTIVE"}),
+            httpx.Response(200, json={**bulk("SUCCESSFUL", all=1, successful=1), "status": "COMPLETED"}),
+        ]
+    )
+    sleeps: list[float] = []
+    policy = PollPolicy(timeout_seconds=None, sleep=sleeps.append, clock=lambda: sum(sleeps))
+
+    wait_for_bulk(client, "42", policy=policy)
+
+    assert sleeps == [300.5]  # startDate 12:00, now 11:55: one pause to the start, plus half a second

@@ -208,3 +208,26 @@ def test_new_software_sends_software_type_and_device_filter(client: Client, tena
             },
         ),
     ]
+
+
+def test_the_file_is_read_once_its_digest_computed_while_it_uploads(
+    client: Client, tenant: ScriptedTenant, firmware_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script_new_firmware(tenant)
+    opened: list[Path] = []
+    original = Path.open
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        if path == firmware_file:
+            opened.append(path)
+        return original(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    request = AddRequest(FIRMWARE, "router-fw", "1.0.0", file=firmware_file, description="Router")
+    monkeypatch.setattr(Path, "open", counting)
+
+    execute_add(client, plan_add(client, request))
+
+    assert len(opened) == 1  # the upload's stream: no separate pass for the SHA-256 (issue 13)
+    upload = tenant.changes()[0]
+    marker = upload_marker({"type": "c8y_Firmware", "name": "router-fw", "version": "1.0.0"})
+    assert upload[2]["object"]["c8ydm_Upload"] == marker  # with the digest of b"hello"

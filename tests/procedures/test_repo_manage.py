@@ -55,13 +55,54 @@ def test_list_counts_base_versions_per_entry_with_the_ui_count_query(
     assert list_view(FIRMWARE, rows).document[0]["versionCount"] == 3
 
 
-def test_list_counts_only_a_bounded_number_of_entries(client: Client, tenant: ScriptedTenant) -> None:
-    tenant.on("GET", MO_PATH, page([entry_mo("10", "a"), entry_mo("11", "b")]), query=list_query(FIRMWARE))
-    tenant.on("GET", MO_PATH, page([], totalElements=2), query=COUNT_10)
+ALL_BASE_VERSIONS = "$filter=((type eq 'c8y_FirmwareBinary') and (not(has(c8y_Patch))))"
 
-    rows = list_entries(client, ListRequest(FIRMWARE), max_counted=1)
 
-    assert [row.version_count for row in rows] == [2, None]
+def _parented(version: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    parent = {"managedObject": {"id": entry_id, "self": f"{BASE_URL}{MO_PATH}/{entry_id}"}}
+    return {**version, "additionParents": {"references": [parent]}}
+
+
+def test_a_long_list_counts_every_entry_from_one_listing_of_all_base_versions(
+    client: Client, tenant: ScriptedTenant
+) -> None:
+    entries = [entry_mo(str(100 + n), f"fw-{n:03d}") for n in range(150)]
+    versions = [
+        _parented(version_mo(str(1000 + 10 * n + k), f"1.{k}", ""), str(100 + n))
+        for n in range(150)
+        for k in range(n % 4)
+    ]
+    versions.append(_parented(version_mo("9999", "x", ""), "77"))  # an entry the list does not show
+    tenant.on("GET", MO_PATH, page(entries, totalPages=1), query=list_query(FIRMWARE))
+    tenant.on("GET", MO_PATH, page(versions, totalPages=1), query=ALL_BASE_VERSIONS)
+
+    rows = list_entries(client, ListRequest(FIRMWARE))
+
+    assert [row.version_count for row in rows] == [n % 4 for n in range(150)]  # every count, zeros too
+    assert len(tenant.calls) == 2
+    assert tenant.calls[1].params == {
+        "query": ALL_BASE_VERSIONS, "withParents": "true", "withChildren": "false",
+        "pageSize": "2000", "currentPage": "1", "withTotalPages": "true",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("entry_count", [3, 150, 4000])
+def test_listing_costs_at_most_three_requests_for_any_number_of_entries(
+    client: Client, tenant: ScriptedTenant, entry_count: int
+) -> None:
+    entries = [entry_mo(str(100 + n), f"fw-{n:05d}") for n in range(entry_count)]
+    pages = [entries[i : i + 2000] for i in range(0, entry_count, 2000)]
+    total = {"totalPages": len(pages)}
+    tenant.on("GET", MO_PATH, *[page(chunk, **total) for chunk in pages], query=list_query(FIRMWARE))
+    one_each = [
+        _parented(version_mo(str(10**6 + n), "1", ""), str(100 + n)) for n in range(min(entry_count, 50))
+    ]
+    tenant.on("GET", MO_PATH, page(one_each, totalPages=1), query=ALL_BASE_VERSIONS)
+
+    rows = list_entries(client, ListRequest(FIRMWARE))
+
+    assert len(rows) == entry_count and None not in [row.version_count for row in rows]
+    assert len(tenant.calls) == len(pages) + 1 <= 3
 
 
 def test_show_groups_patches_under_their_base_newest_first(client: Client, tenant: ScriptedTenant) -> None:

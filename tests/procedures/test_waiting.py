@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from device_fakes import OPS, client, page, router
+from device_fakes import BASE_URL, OPS, client, router
 
 from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
+from c8ydm.api.conventions import parse_timestamp
 from c8ydm.api.errors import NotFoundError, OperationFailedError, WaitTimeoutError
-from c8ydm.api.models.devicecontrol import Operation
+from c8ydm.api.models.devicecontrol import Operation, OperationStatus
 from c8ydm.api.polling import PollPolicy
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.operations.waiting import wait_for_operations
@@ -96,69 +97,188 @@ def test_deadline_raises_timeout_and_cancels_nothing(
     assert all(call.request.method == "GET" for call in router.calls)
 
 
+class OperationsTenant:
+    """The operations of a fake tenant, listed as Cumulocity lists them (filters, dates, newest
+    first, pages of ``pageSize``); ``advance()`` moves every operation one status on."""
+
+    STEPS = ("PENDING", "EXECUTING", "SUCCESSFUL")
+
+    def __init__(self, router: respx.MockRouter, operations: list[dict[str, Any]]) -> None:
+        self.operations = {item["id"]: item for item in operations}
+        self.gets = 0
+        self.lists: list[dict[str, str]] = []
+        router.get(url__regex=rf"{OPS}/\d+$").mock(side_effect=self._get)
+        router.get(OPS).mock(side_effect=self._list)
+
+    def advance(self) -> None:
+        for item in self.operations.values():
+            if item["status"] in self.STEPS[:-1]:
+                item["status"] = self.STEPS[self.STEPS.index(item["status"]) + 1]
+
+    def _get(self, request: httpx.Request) -> httpx.Response:
+        self.gets += 1
+        item = self.operations.get(request.url.path.rsplit("/", 1)[1])
+        if item is None:
+            return httpx.Response(404, json={"error": "devicecontrol/notFound", "message": "none"})
+        return httpx.Response(200, json=item)
+
+    def _list(self, request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        self.lists.append(params)
+        items = [item for item in self.operations.values() if self._matches(item, params)]
+        items.sort(key=lambda item: int(item["id"]), reverse=params.get("revert") == "true")
+        size, number = int(params["pageSize"]), int(params["currentPage"])
+        chunk = items[(number - 1) * size : number * size]
+        statistics = {"currentPage": number, "pageSize": size}
+        if params.get("withTotalPages") == "true":
+            statistics["totalPages"] = max(1, -(-len(items) // size))
+        return httpx.Response(200, json={"operations": chunk, "statistics": statistics})
+
+    @staticmethod
+    def _matches(item: dict[str, Any], params: dict[str, str]) -> bool:
+        created = parse_timestamp(item["creationTime"])
+        checks = (
+            ("bulkOperationId", lambda value: str(item.get("bulkOperationId")) == value),
+            ("deviceId", lambda value: item["deviceId"] == value),
+            ("fragmentType", lambda value: value in item),
+            ("status", lambda value: item["status"] == value),
+            ("dateFrom", lambda value: created >= parse_timestamp(value)),
+            ("dateTo", lambda value: created < parse_timestamp(value)),
+        )
+        return all(check(params[key]) for key, check in checks if key in params)
+
+
+def created_at(second: int) -> str:
+    return f"2024-05-01T12:{second // 60:02d}:{second % 60:02d}.000Z"
+
+
 def test_a_failure_outranks_a_timeout_and_the_rest_is_awaited_first(
-    client: Client, router: respx.MockRouter, policy: PollPolicy
+    router: respx.MockRouter, client: Client, policy: PollPolicy
 ) -> None:
-    router.get(f"{OPS}/1").respond(200, json=op("1", "FAILED", failureReason="boom"))
-    router.get(f"{OPS}/2").respond(200, json=op("2", "EXECUTING"))
+    OperationsTenant(
+        router,
+        [
+            op("1", "FAILED", failureReason="boom", creationTime=created_at(1)),
+            op("2", "EXECUTING", creationTime=created_at(2)),
+        ],
+    )
 
     with pytest.raises(OperationFailedError, match=r"1 of 2 operations FAILED: 1 \(boom\); 1 still running"):
         wait_for_operations(client, ["1", "2"], policy=policy)
 
 
-def test_many_operations_of_one_bulk_are_followed_with_one_list_query(
-    client: Client, router: respx.MockRouter, policy: PollPolicy
+def test_200_operations_cost_at_most_two_requests_per_look_first_and_last_included(
+    router: respx.MockRouter, client: Client, clock: FakeClock
 ) -> None:
-    ids = ["1", "2", "3"]
-    first = router.get(url__regex=rf"{OPS}/\d+$").mock(
-        side_effect=lambda request: httpx.Response(
-            200, json=op(request.url.path.rsplit("/", 1)[1], "PENDING", bulkOperationId=5)
-        )
-    )
-    listing = router.get(OPS).respond(
-        200,
-        json=page("operations", [op(i, "SUCCESSFUL", bulkOperationId=5) for i in ids] + [op("9", "PENDING")]),
-    )
+    # 200 operations by c8ydm on 200 devices amid 300 older ones: ceil(200 / 2000) + 1 = 2 per look.
+    others = [op(str(n), "SUCCESSFUL", creationTime=created_at(0), deviceId=f"d{n}") for n in range(1, 301)]
+    ours = [
+        op(str(1000 + n), "PENDING", creationTime=created_at(10 + n // 50), deviceId=f"d{n}", c8ydm_Origin={})
+        for n in range(200)
+    ]
+    tenant = OperationsTenant(router, others + ours)
+    per_look: list[int] = []
 
-    done = wait_for_operations(client, ids, policy=policy, few=2)
+    def pause(seconds: float) -> None:
+        per_look.append(len(router.calls) - sum(per_look))
+        tenant.advance()
+        clock.sleep(seconds)
 
-    assert [o.status for o in done] == ["SUCCESSFUL"] * 3
-    assert first.call_count == 3  # the first look only
-    assert listing.call_count == 1
-    assert dict(listing.calls.last.request.url.params) == {
-        "bulkOperationId": "5", "pageSize": "2000", "currentPage": "1", "withTotalPages": "true",
+    policy = PollPolicy(timeout_seconds=60, sleep=pause, clock=clock.time)
+    done = wait_for_operations(client, [item["id"] for item in ours], policy=policy)
+    per_look.append(len(router.calls) - sum(per_look))
+
+    assert [o.status for o in done] == [OperationStatus.SUCCESSFUL] * 200
+    assert len(per_look) == 3 and max(per_look) <= 2  # PENDING, EXECUTING, SUCCESSFUL
+    assert tenant.gets == 0
+    assert tenant.lists[0]["revert"] == "true"  # the first look: newest first
+    assert tenant.lists[-1] == {
+        "fragmentType": "c8ydm_Origin", "dateFrom": created_at(10), "dateTo": "2024-05-01T12:00:14.000Z",
+        "pageSize": "2000", "currentPage": "1", "withTotalPages": "true",
     }  # fmt: skip
 
 
-def test_many_unrelated_operations_use_status_lists_and_read_only_the_ended(
-    client: Client, router: respx.MockRouter, policy: PollPolicy
+def test_4001_operations_cost_at_most_four_requests_per_look(
+    router: respx.MockRouter, client: Client, clock: FakeClock
 ) -> None:
-    created = "2024-05-01T12:00:00.000Z"
-    running = [op(i, "PENDING", creationTime=created) for i in ("1", "2", "3")]
-    for item in running:
-        router.get(f"{OPS}/{item['id']}").mock(
-            side_effect=[
-                httpx.Response(200, json=item),
-                httpx.Response(200, json={**item, "status": "SUCCESSFUL"}),
-            ]
-        )
-    pending = router.get(OPS, params={"status": "PENDING"}).respond(200, json=page("operations", []))
-    executing = router.get(OPS, params={"status": "EXECUTING"}).respond(
-        200,
-        json=page(
-            "operations", [{**running[0], "status": "EXECUTING"}, {**running[1], "status": "EXECUTING"}]
-        ),
-    )
+    ours = [
+        op(str(1000 + n), "EXECUTING", creationTime=created_at(n % 50), c8ydm_Origin={}) for n in range(4001)
+    ]
+    tenant = OperationsTenant(router, ours)
+    per_look: list[int] = []
 
-    with pytest.raises(WaitTimeoutError, match="1 EXECUTING, 2 EXECUTING"):
-        wait_for_operations(client, ["1", "2", "3"], policy=policy, few=1)
+    def pause(seconds: float) -> None:
+        per_look.append(len(router.calls) - sum(per_look))
+        tenant.advance()
+        clock.sleep(seconds)
 
-    assert dict(pending.calls.last.request.url.params)["dateFrom"] == created
-    assert executing.called
-    gets = {
-        path: sum(1 for c in router.calls if c.request.url.path == path) for path in (f"{OPS}/1", f"{OPS}/3")
-    }
-    assert gets == {f"{OPS}/1": 1, f"{OPS}/3": 2}  # 3: first look, then read once after it left the lists
+    policy = PollPolicy(timeout_seconds=60, sleep=pause, clock=clock.time)
+    done = wait_for_operations(client, [Operation.model_validate(item) for item in ours], policy=policy)
+    per_look.append(len(router.calls) - sum(per_look))
+
+    assert {o.status for o in done} == {OperationStatus.SUCCESSFUL}
+    assert per_look == [3, 3]  # the operations as given are the first look; 3 pages of 2000 each time
+    assert tenant.gets == 0
+
+
+def test_operations_of_one_bulk_are_listed_by_their_bulk_id_and_creation_window(
+    router: respx.MockRouter, client: Client, policy: PollPolicy
+) -> None:
+    ours = [op(str(n), "SUCCESSFUL", creationTime=created_at(n), bulkOperationId=5) for n in (1, 2, 3)]
+    tenant = OperationsTenant(router, [*ours, op("9", "PENDING", creationTime=created_at(9))])
+    given = [Operation.model_validate({**item, "status": "PENDING"}) for item in ours]
+
+    done = wait_for_operations(client, given, policy=policy)
+
+    assert [o.status for o in done] == [OperationStatus.SUCCESSFUL] * 3
+    assert tenant.lists == [
+        {
+            "bulkOperationId": "5", "deviceId": "4711", "dateFrom": created_at(1),
+            "dateTo": "2024-05-01T12:00:04.000Z", "pageSize": "2000", "currentPage": "1",
+            "withTotalPages": "true",
+        }
+    ]  # fmt: skip
+
+
+def test_the_window_is_narrowed_to_the_one_device_they_share(
+    router: respx.MockRouter, client: Client, policy: PollPolicy
+) -> None:
+    ours = [op(str(n), "SUCCESSFUL", creationTime=created_at(n)) for n in (4, 7)]
+    tenant = OperationsTenant(router, ours)
+    given = [Operation.model_validate({**item, "status": "EXECUTING"}) for item in ours]
+
+    wait_for_operations(client, given, policy=policy)
+
+    assert tenant.lists[0] == {
+        "deviceId": "4711", "dateFrom": created_at(4), "dateTo": "2024-05-01T12:00:08.000Z",
+        "pageSize": "2000", "currentPage": "1", "withTotalPages": "true",
+    }  # fmt: skip
+
+
+def test_an_operation_missing_from_a_listing_is_not_taken_for_ended(
+    router: respx.MockRouter, client: Client, policy: PollPolicy
+) -> None:
+    tenant = OperationsTenant(router, [op("1", "SUCCESSFUL", creationTime=created_at(1))])
+    given = [
+        Operation.model_validate(op(op_id, "EXECUTING", creationTime=created_at(1)))
+        for op_id in ("1", "2", "3")
+    ]
+
+    with pytest.raises(WaitTimeoutError, match="2 EXECUTING, 3 EXECUTING"):
+        wait_for_operations(client, given, policy=policy)
+
+    assert tenant.gets == 0
+
+
+def test_an_id_the_newest_operations_do_not_hold_is_read_once_and_may_be_unknown(
+    router: respx.MockRouter, client: Client, policy: PollPolicy
+) -> None:
+    tenant = OperationsTenant(router, [op("1", "SUCCESSFUL", creationTime=created_at(1))])
+
+    with pytest.raises(NotFoundError):
+        wait_for_operations(client, ["1", "404"], policy=policy)
+
+    assert tenant.gets == 1
 
 
 def test_dry_run_waits_for_nothing_but_reads_each_id_once() -> None:
@@ -176,3 +296,20 @@ def test_dry_run_of_a_missing_id_is_not_found() -> None:
         api = Client("https://t100.example.com", BasicAuth("a", "b"), tenant="t100", dry_run=True)
         with api, pytest.raises(NotFoundError):
             wait_for_operations(api, ["404404"])
+
+
+def test_dry_run_reads_many_ids_with_one_listing(router: respx.MockRouter, client: Client) -> None:
+    tenant = OperationsTenant(
+        router, [op(str(n), "EXECUTING", creationTime=created_at(n)) for n in (1, 2, 3)]
+    )
+    dry = Client(BASE_URL, BasicAuth("a", "b"), tenant="t100", dry_run=True)
+
+    with dry:
+        done = wait_for_operations(dry, ["3", "1", "2"])
+
+    assert [(o.id, o.status_text) for o in done] == [
+        ("3", "EXECUTING"),
+        ("1", "EXECUTING"),
+        ("2", "EXECUTING"),
+    ]
+    assert (tenant.gets, len(tenant.lists)) == (0, 1)

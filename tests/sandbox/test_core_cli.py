@@ -40,6 +40,8 @@ def test_sandbox_commands_start_select_the_session_and_stop(tmp_path: Path) -> N
         data = json.loads(status.stdout)
         assert {"url", "tenant", "user", "password", "devices", "running"} <= set(data)
         assert (data["running"], data["devices"], data["url"]) == (True, 2, state["url"])
+        assert state["seeded"] == data["seeded"] == 2  # a small fleet is seeded before start returns
+        assert "Seeding" not in started.stderr + status.stderr
         me = httpx.get(
             f"{data['url']}/user/currentUser", auth=(f"{data['tenant']}/{data['user']}", data["password"])
         )

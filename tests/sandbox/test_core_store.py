@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from c8ydm.sandbox.core.store import Store
 
 
@@ -56,3 +58,38 @@ def test_references_are_unique_in_link_order_both_ways(tmp_path: Path) -> None:
     reopened = Store(tmp_path / "s.db")
     assert reopened.children("1", "childAssets") == ["30", "20", "10"]
     assert reopened.parents("10", "childAssets") == ["2", "1"]
+
+
+def test_many_documents_at_once_are_merged_into_id_order(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    store.put_many("users", [{"id": "device_b"}, {"id": "7"}])
+    store.put_many("users", [{"id": "device_a"}, {"id": "3"}, {"id": "admin"}, {"id": "7", "n": 2}])
+    store.put("users", "5", {})
+
+    assert ids(store, "users") == ["3", "5", "7", "admin", "device_a", "device_b"]
+    assert store.get("users", "7") == {"id": "7", "n": 2}
+    assert store.delete("users", "device_a")
+    assert ids(Store(tmp_path / "s.db"), "users") == ["3", "5", "7", "admin", "device_b"]
+
+
+def test_a_transaction_commits_once_and_rolls_the_database_back_on_an_error(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.put("docs", "1", {})
+        with store.transaction():  # nested: part of the outer one
+            store.add_refs("1", ["2", "3", "2"], "childAssets")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put("docs", "9", {})
+        raise RuntimeError("halfway")
+
+    reopened = Store(tmp_path / "s.db")
+    assert ids(reopened, "docs") == ["1"]
+    assert reopened.children("1", "childAssets") == ["2", "3"]
+
+
+def test_reserved_ids_are_skipped_by_later_objects(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    first = store.reserve_ids(100)
+
+    assert int(store.next_id()) == first + 100
+    assert int(Store(tmp_path / "s.db").next_id()) == first + 101

@@ -19,7 +19,7 @@ IdStr = Annotated[str, BeforeValidator(_id_to_str)]
 class C8yModel(BaseModel):
     """Base of all models: unknown fragments kept, population by field name or Cumulocity alias."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body with Cumulocity's names, only the fields that were set (nulls kept)."""

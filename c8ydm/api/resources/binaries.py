@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from c8ydm.api.transfer import (
     DownloadProgress,
     FileBody,
     MultipartUpload,
+    ObjectPart,
     ProgressCallback,
     guess_mime,
     stream_to_file,
@@ -43,10 +44,12 @@ class Binaries:
         *,
         name: str | None = None,
         content_type: str | None = None,
-        fragments: Mapping[str, Any] | None = None,
+        fragments: Mapping[str, Any] | Callable[[str], Mapping[str, Any]] | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> Binary:
         """Upload a file, streamed from disk; ``fragments`` go into ``object`` (e.g. c8y_Global).
+        Given as a callable, ``fragments(sha256)`` gets the file's SHA-256 (hex), computed while
+        the file streams: ``object`` is sent after the file.
 
         POST /inventory/binaries
         """
@@ -71,13 +74,18 @@ class Binaries:
         source: Path | bytes,
         filename: str,
         content_type: str | None,
-        fragments: Mapping[str, Any] | None,
+        fragments: Mapping[str, Any] | Callable[[str], Mapping[str, Any]] | None,
         on_progress: ProgressCallback | None,
     ) -> Binary:
         mime = content_type or guess_mime(filename)
-        object_part = {"name": filename, "type": mime, **(fragments or {})}
+
+        def object_of(sha256: str) -> dict[str, Any]:
+            given = fragments(sha256) if callable(fragments) else fragments
+            return {"name": filename, "type": mime, **(given or {})}
+
+        part: ObjectPart = object_of if callable(fragments) else object_of("")
         body = MultipartUpload(
-            source, filename=filename, mime=mime, object_part=object_part, on_progress=on_progress
+            source, filename=filename, mime=mime, object_part=part, on_progress=on_progress
         )
 
         def describe() -> dict[str, Any]:
@@ -86,7 +94,7 @@ class Binaries:
                 if isinstance(source, bytes)
                 else file_description(source, name=filename)
             )
-            return {"file": described, "object": object_part}
+            return {"file": described, "object": object_of(described["sha256"])}
 
         response = self._client.request(
             "POST", PATH, content=body, headers=body.headers(), transfer=True, dry_run_body=describe

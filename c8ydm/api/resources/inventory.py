@@ -98,6 +98,24 @@ class Inventory:
             page_size=page_size, limit=limit,
         )  # fmt: skip
 
+    def documents(
+        self,
+        *,
+        query: str | Expr | None = None,
+        q: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate matching managed objects as the tenant sent them: JSON objects, no model round trip
+        (for output that passes them through unchanged, such as a jsonl listing of many devices).
+
+        GET /inventory/managedObjects?query=|q=
+        """
+        params = {"query": _query_text(query), "q": q}
+        return iter_items(
+            self._client, PATH, "managedObjects", params=params, page_size=page_size, limit=limit
+        )
+
     def count(
         self,
         *,

@@ -129,7 +129,7 @@ def list_entries(app: App, request: ListRequest) -> None:
         request.kind.command, [row.entry.name or "" for row in rows], is_complete=not is_filtered
     )
     if request.kind.versions is not None and any(row.version_count is None for row in rows):
-        app.warning("Some version counts are missing (long list or no totals from the tenant).")
+        app.warning("Some version counts are missing: the tenant gives this user no totals.")
     app.show(list_view(request.kind, rows))
 
 

@@ -111,7 +111,7 @@ AllowFullState = Annotated[
 ]
 
 
-def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
+def _follow(app: App, client: Client, bulk_id: str, first: BulkOperation | None = None) -> BulkOperation:
     """Wait for the bulk operation with one stderr line per change of progress (exit 11, 12, 14)."""
     from c8ydm.procedures.bulk.status import progress_line, wait_for_bulk
 
@@ -124,7 +124,7 @@ def _follow(app: App, client: Client, bulk_id: str) -> BulkOperation:
             app.message(f"bulk operation {bulk_id}: {line}")
 
     try:
-        return wait_for_bulk(client, bulk_id, policy=poll_policy(app), on_progress=report)
+        return wait_for_bulk(client, bulk_id, policy=poll_policy(app), on_progress=report, first=first)
     except KeyboardInterrupt:  # cli-surface.md, exit 130: "work already sent is reported"
         app.message(f"Stopped waiting; nothing was cancelled. Follow with: c8ydm bulk show {bulk_id} --wait")
         raise
@@ -144,7 +144,7 @@ def _follow_created(app: App, client: Client, created: BulkOperation) -> BulkOpe
 
     app.message(f"Created bulk operation {created.id}; following it (Ctrl-C stops only the waiting).")
     with app.showing_result_on_failure(bulk_view):
-        return _follow(app, client, str(created.id))
+        return _follow(app, client, str(created.id), first=created)
 
 
 @command(group, "create")

@@ -89,7 +89,7 @@ def list_devices(
     selection = select_devices(client, device_type=device_type, name=name, query=query, group=group_name)
     shown = limit if limit is not None or app.output_format != "table" else TABLE_LIMIT
     names: list[str] = []
-    app.show(devices_view(selection.list(client, limit=shown), seen=names))
+    app.show(devices_view(selection.documents(client, limit=shown), seen=names))
     is_everything = not (device_type or name or query or group_name)
     app.remember_names("device", names, is_complete=is_everything and len(names) != shown)
     if shown is not None and len(names) == shown:

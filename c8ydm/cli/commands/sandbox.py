@@ -15,6 +15,9 @@ from c8ydm.sandbox import control
 from c8ydm.sandbox.instance import PortError
 
 COLUMNS = ["url", "tenant", "user", "devices", "running", "data_dir", "session"]  # the password only in json
+# `start` returns at most this long after it began (see control.start) if the devices are still being
+# seeded then: up to some thousands are there by then; a larger fleet goes on seeding in the background.
+SEED_WAIT_SECONDS = 1.5
 DataDir = Annotated[
     Path | None,
     typer.Option(
@@ -51,10 +54,20 @@ def _record(state: dict[str, Any], session: str | None) -> dict[str, Any]:
     )
     return {
         **{key: state.get(key) for key in keys},
+        "seeded": state.get("seeded"),  # devices seeded so far (the fleet is seeded in the background)
         "running": state["running"],
         "data_dir": state["data_dir"],
         "session": session,
     }
+
+
+def _seeding_note(app: App, state: dict[str, Any]) -> None:
+    seeded, devices = state.get("seeded"), state.get("devices")
+    if state.get("running") and isinstance(seeded, int) and isinstance(devices, int) and seeded < devices:
+        app.message(
+            f"Seeding devices in the background: {seeded:,} of {devices:,} so far "
+            "(c8ydm sandbox status shows the progress)."
+        )
 
 
 def _save_session(app: App, state: dict[str, Any]) -> str:
@@ -181,7 +194,7 @@ def start(
     try:
         if foreground:
             return _serve_in_foreground(app, data_dir, port, fault or [], options)
-        state = control.start(data_dir, port=port, faults=fault or [], **options)
+        state = control.start(data_dir, port=port, faults=fault or [], seed_wait=SEED_WAIT_SECONDS, **options)
     except PortError as error:
         raise InputError(str(error), hint="choose another --port, or --port 0 for any free one") from None
     except ValueError as error:
@@ -193,6 +206,7 @@ def start(
         f"Sandbox running at {state['url']} (tenant {state['tenant']}, data dir {state['data_dir']}); "
         f"session {session!r} selected."
     )
+    _seeding_note(app, state)
     app.render(_record(state, session), columns=COLUMNS)
 
 
@@ -204,6 +218,7 @@ def status(app: App, data_dir: DataDir = None) -> None:
       c8ydm sandbox status -o json
     """
     state = control.status(data_dir)
+    _seeding_note(app, state)
     mine = settings.sandbox_session_of(str(state["data_dir"]))
     app.render(_record(state, mine.name if mine else None), columns=COLUMNS)
 

@@ -3,7 +3,7 @@ operations), changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View, short_time, with_short_times
@@ -42,14 +42,21 @@ def operations_table_view(
     return View(extra.pop("document", documents), columns=columns, rows=rows, table_rows=table_rows, **extra)
 
 
-def _noting_names(devices: Iterable[ManagedObject], seen: list[str]) -> Iterator[ManagedObject]:
+Device = Any  # a ManagedObject, or the device's JSON object exactly as the tenant sent it
+
+
+def _noting_names(devices: Iterable[Device], seen: list[str]) -> Iterator[Device]:
     for device in devices:
-        seen.append(device.name or "")
+        name = device.get("name") if isinstance(device, Mapping) else device.name
+        seen.append(str(name or ""))
         yield device
 
 
-def devices_view(devices: Iterable[ManagedObject], *, seen: list[str] | None = None) -> View:
-    """Devices, streamed (jsonl prints each as it arrives); ``seen`` collects their names as they pass."""
+def devices_view(
+    devices: Iterable[ManagedObject] | Iterable[Mapping[str, Any]], *, seen: list[str] | None = None
+) -> View:
+    """Devices, streamed (jsonl prints each as it arrives), as models or as the tenant's JSON objects;
+    ``seen`` collects their names as they pass."""
     return View(_noting_names(devices, seen) if seen is not None else devices, columns=DEVICE_COLUMNS)
 
 

@@ -18,6 +18,7 @@ UI_MIN_RAMP_SECONDS = 0.001  # §11.3: the UI's bounds when the tenant options a
 UI_MAX_RAMP_SECONDS = 3600.0
 RAMP_OPTION_CATEGORY = "device-control"
 RAMP_OPTION_KEYS = ("bulkoperation.creationramp", "bulkoperation.maxcreationramp")
+RAMP_BOUNDS_CACHE_KEY = "bulk-creation-ramp-bounds"  # [minimum, maximum] in client.cache
 _RELATIVE = re.compile(r"^\+(\d+(?:\.\d+)?)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,10 +51,14 @@ def parse_start(text: str | None, *, now: datetime | None = None) -> str:
 
 
 def ramp_bounds(client: Client) -> tuple[float, float]:
-    """The tenant's (minimum, maximum) creation ramp in seconds (§11.3).
+    """The tenant's (minimum, maximum) creation ramp in seconds (§11.3), from ``client.cache`` when
+    read in the last few minutes (they rarely change: every bulk create need not ask again).
 
     GET /tenant/system/options/device-control/bulkoperation.creationramp (and .maxcreationramp)
     """
+    cached = client.cache.get(RAMP_BOUNDS_CACHE_KEY)
+    if isinstance(cached, list) and len(cached) == 2 and all(isinstance(v, (int, float)) for v in cached):
+        return float(cached[0]), float(cached[1])
     bounds = []
     for key, default in zip(RAMP_OPTION_KEYS, (UI_MIN_RAMP_SECONDS, UI_MAX_RAMP_SECONDS), strict=True):
         try:
@@ -61,6 +66,7 @@ def ramp_bounds(client: Client) -> tuple[float, float]:
             bounds.append(float(value) if value is not None else default)
         except (NotFoundError, PermissionDeniedError, ValueError):
             bounds.append(default)
+    client.cache.put(RAMP_BOUNDS_CACHE_KEY, bounds)
     return bounds[0], bounds[1]
 
 

@@ -13,8 +13,10 @@ operation where some devices failed and others succeeded is a PartialFailureErro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from c8ydm.api.client import Client
+from c8ydm.api.conventions import utc_now
 from c8ydm.api.errors import ConflictError, InputError, OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import (
     BulkGeneralStatus,
@@ -23,7 +25,7 @@ from c8ydm.api.models.devicecontrol import (
     Operation,
     OperationStatus,
 )
-from c8ydm.api.polling import PollPolicy
+from c8ydm.api.polling import BulkPollSchedule, PollPolicy
 from c8ydm.procedures.errors import PartialFailureError
 
 # §11.4: the UI's status filter groups and the generalStatus values each one sends.
@@ -123,28 +125,36 @@ def wait_for_bulk(
     *,
     policy: PollPolicy | None = None,
     on_progress: Callable[[BulkOperation], None] | None = None,
+    first: BulkOperation | None = None,
 ) -> BulkOperation:
     """Poll until the bulk operation ends: SUCCESSFUL or CANCELED return it; the deadline raises
     WaitTimeoutError (exit 12). FAILED raises, naming the first failed children: PartialFailureError
     (exit 14, "finished, but some devices failed") when some devices succeeded, OperationFailedError
     (exit 11) when every device failed.
 
+    Looks are scheduled from the bulk operation's own estimated finish (``BulkPollSchedule``: a
+    handful for any ramp and number of devices); the policy gives the deadline, sleep and clock.
+    ``first`` is the bulk operation as just created or read: it stands in for the first look.
+
     GET /devicecontrol/bulkoperations/{id}, then on failure
     GET /devicecontrol/operations?bulkOperationId=<id>&status=FAILED (§11.4 "Child operations")
     """
     run = (policy or PollPolicy()).start()
+    schedule, began = BulkPollSchedule(), utc_now()
+    bulk = first or client.bulk_operations.get(bulk_id)
     while True:
-        bulk = client.bulk_operations.get(bulk_id)
         if on_progress is not None:
             on_progress(bulk)
         if bulk.is_finished:
             break
-        if not run.pause():
+        now = began + timedelta(seconds=run.elapsed_seconds)  # the policy's clock: tests never sleep
+        if not run.pause(schedule.next_pause(bulk, now)):
             raise WaitTimeoutError(
                 f"timed out after {run.elapsed_seconds:.0f} s: bulk operation {bulk_id} is "
                 f"{progress_line(bulk)}; nothing was cancelled",
                 hint=f"watch again with: c8ydm bulk show {bulk_id} --wait",
             ).with_result(bulk)
+        bulk = client.bulk_operations.get(bulk_id)
     if bulk.normalized_general_status is BulkGeneralStatus.FAILED:
         raise _failure(client, bulk_id, bulk).with_result(bulk)
     return bulk

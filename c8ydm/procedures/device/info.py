@@ -63,6 +63,14 @@ class DeviceSelection:
         """The devices, across pages, at most ``limit``. GET /inventory/managedObjects?query=…|q=…"""
         return client.inventory.list(query=self.query, q=self.q, limit=limit)
 
+    def documents(self, client: Client, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
+        """The devices each as the JSON object the tenant sent: nothing is validated or re-serialised,
+        so a listing of 100,000 devices passes straight to the output (issue 13).
+
+        GET /inventory/managedObjects?query=…|q=…
+        """
+        return client.inventory.documents(query=self.query, q=self.q, limit=limit)
+
     def count(self, client: Client) -> int | None:
         """How many devices match; None for users without totals.
 

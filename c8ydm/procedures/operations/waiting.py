@@ -1,9 +1,8 @@
 """Wait for operations to end, cheaply (contract §1.12, §10), under one overall deadline.
 
-A few operations are polled one by one (``GET /devicecontrol/operations/<id>``). Many are followed
-with list queries: the children of their one bulk operation (``bulkOperationId=``), or else the
-tenant's PENDING and EXECUTING operations created since the oldest of them (``status=&dateFrom=``);
-an operation missing from those lists has ended and is read once more. Statuses are reported
+One operation is polled with ``GET /devicecontrol/operations/<id>`` (§1.12). Two or more are read
+with list queries (``looks.py``): every look at N operations costs at most ``ceil(N / 2000) + 1``
+requests, the first and the last look included, never one GET per id. Statuses are reported
 through ``on_status(id, status, label)`` as they change (label: the caller's, else the description).
 
 Outcome, when every operation has ended or the deadline has passed: any FAILED → OperationFailedError
@@ -13,42 +12,23 @@ running → WaitTimeoutError (exit 12; nothing is cancelled); else the final ope
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import OperationFailedError, WaitTimeoutError
 from c8ydm.api.models.devicecontrol import Operation, OperationStatus
 from c8ydm.api.polling import PollPolicy
+from c8ydm.procedures.operations.looks import look
 
-FEW_OPERATIONS = 10  # up to this many are polled one GET each; more through list queries (§1.12)
+FEW_OPERATIONS = 1  # up to this many are polled one GET each (§1.12); more through list queries
 StatusCallback = Callable[[str, str, str], None]  # (operation id, status, label)
 
 
-def _look_many(client: Client, running: Sequence[Operation]) -> list[Operation]:
-    wanted = {op.id for op in running}
-    bulk_ids = {op.bulk_operation_id for op in running}
-    listed: Iterable[Operation]
-    if len(bulk_ids) == 1 and None not in bulk_ids:
-        listed = client.operations.list(bulk_operation_id=bulk_ids.pop())
-    else:
-        since = min(op.creation_time or "" for op in running)
-        if not since:
-            return [client.operations.get(op.id or "") for op in running]
-        listed = itertools.chain.from_iterable(
-            client.operations.list(status=status, date_from=since)
-            for status in (OperationStatus.PENDING, OperationStatus.EXECUTING)
-        )
-    seen = {op.id: op for op in listed if op.id in wanted}
-    # Not listed as running any more: it ended (or is gone, which get() reports as not found).
-    return [seen.get(op.id) or client.operations.get(op.id or "") for op in running]
-
-
 def _look(client: Client, running: Sequence[Operation], few: int) -> list[Operation]:
-    if len(running) <= few or any(op.status is None for op in running):
+    if len(running) <= few:
         return [client.operations.get(op.id or "") for op in running]
-    return _look_many(client, running)
+    return look(client, running)
 
 
 def wait_for_operations(
@@ -63,12 +43,14 @@ def wait_for_operations(
     """Poll until every operation is SUCCESSFUL or FAILED; see the module docstring for the outcome.
 
     ``operations`` are ids or already-read operations (their status is the first look). In dry-run
-    mode nothing is waited for, but look-ups run as always: ids are read once (a missing one is
-    NotFoundError, exit 4) and come back with the operations given as objects (those a dry run
-    "created" exist nowhere, so they are not read).
+    mode nothing is waited for, but look-ups run as always: ids are read once (one look, as below;
+    a missing one is NotFoundError, exit 4) and come back with the operations given as objects
+    (those a dry run "created" exist nowhere, so they are not read).
     """
     if client.dry_run:
-        return [op if isinstance(op, Operation) else client.operations.get(op) for op in operations]
+        ids = [op for op in operations if isinstance(op, str)]
+        read = {op.id: op for op in _look(client, [Operation(id=op_id) for op_id in ids], few)}
+        return [op if isinstance(op, Operation) else read[op] for op in operations]
     given = [op if isinstance(op, Operation) else Operation(id=op) for op in operations]
     policy = policy or PollPolicy()
     labels = labels or {}

@@ -19,11 +19,7 @@ from c8ydm.procedures.repository.checks import check_entry_lengths, check_fields
 from c8ydm.procedures.repository.edit_file import replace_file, whole_entry
 from c8ydm.procedures.repository.kinds import RepoKind
 from c8ydm.procedures.repository.lookup import find_entry, list_query, resolve_entry
-from c8ydm.procedures.repository.versions import Version, count_base_versions, list_versions
-
-# One count request per listed entry (§3.1) is fine for modest lists; beyond this the count is left
-# out (None) rather than sending hundreds of requests for one listing.
-MAX_COUNTED_ENTRIES = 100
+from c8ydm.procedures.repository.versions import Version, count_base_versions_of, list_versions
 
 
 @dataclass(frozen=True)
@@ -52,10 +48,9 @@ class EntrySummary:
     version_count: int | None
 
 
-def list_entries(
-    client: Client, request: ListRequest, *, max_counted: int = MAX_COUNTED_ENTRIES
-) -> list[EntrySummary]:
-    """Entries by name with their base-version counts (the first ``max_counted`` entries are counted).
+def list_entries(client: Client, request: ListRequest) -> list[EntrySummary]:
+    """Entries by name with their base-version counts, in a constant number of requests (the entries'
+    pages, then ``count_base_versions_of``); a count is None only when the tenant gives no total.
 
     GET /inventory/managedObjects?query=$filter=(type eq '<entry type>') $orderby=name asc&…
     """
@@ -66,10 +61,8 @@ def list_entries(
     entries = list(client.inventory.list(query=query))
     if kind.versions is None:
         return [EntrySummary(entry, None) for entry in entries]
-    return [
-        EntrySummary(entry, count_base_versions(client, entry) if index < max_counted else None)
-        for index, entry in enumerate(entries)
-    ]
+    counts = count_base_versions_of(client, kind, entries)
+    return [EntrySummary(entry, counts.get(entry.id or "")) for entry in entries]
 
 
 @dataclass

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import C8yError
 from c8ydm.api.models.inventory import Binary
-from c8ydm.api.transfer import CHUNK_BYTES, ProgressCallback, guess_mime
+from c8ydm.api.transfer import CHUNK_BYTES, ProgressCallback, check_readable, guess_mime
 from c8ydm.procedures.origin import RUN_ID, TOOL
 from c8ydm.procedures.reconcile import Report, create_once
 from c8ydm.procedures.repository.steps import byte_progress
@@ -41,24 +41,35 @@ BINARY_PAGE_SIZE = 2000  # §3.3's binary lookup
 
 @dataclass(frozen=True)
 class LocalFile:
-    """A file to upload: its path, size and SHA-256 (read once, in chunks), and the name and MIME
-    type it is uploaded under (its own unless given: a saved device snapshot takes the entered name
-    and ``c8y_upload``, §8.3)."""
+    """A file to upload: its path, size and SHA-256, and the name and MIME type it is uploaded under
+    (its own unless given: a saved device snapshot takes the entered name and ``c8y_upload``, §8.3).
+
+    The SHA-256 is read (once, in chunks) only when something compares it before the upload: a
+    leftover to adopt, an existing version to check. Otherwise the upload computes it while the file
+    streams (``upload_once``), so a 1 GiB file is not read twice (issue 13: upload throughput).
+    """
 
     path: Path
     size: int
-    sha256: str
+    known_sha256: str | None = field(default=None, compare=False)
     upload_name: str | None = None
     upload_type: str | None = None
 
     @classmethod
     def read(cls, path: Path, *, name: str | None = None, mime: str | None = None) -> LocalFile:
-        digest, size = hashlib.sha256(), 0
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
-                digest.update(chunk)
-                size += len(chunk)
-        return cls(path, size, digest.hexdigest(), name, mime)
+        return cls(path, check_readable(path), None, name, mime)
+
+    @property
+    def sha256(self) -> str:
+        """The file's SHA-256 (hex), read once when first asked for, unless an upload computed it."""
+        if self.known_sha256 is None:
+            digest = hashlib.sha256()
+            with self.path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+                    digest.update(chunk)
+            object.__setattr__(self, "known_sha256", digest.hexdigest())  # a cache: read once
+        assert self.known_sha256 is not None
+        return self.known_sha256
 
     @property
     def name(self) -> str:
@@ -128,8 +139,14 @@ def upload_once(
     on_progress: ProgressCallback | None,
     report: Report | None = None,
 ) -> Binary:
-    """POST /inventory/binaries with the marker; a lost answer is reconciled by run id and target."""
-    marker = {"tool": TOOL, "runId": RUN_ID, "sha256": local.sha256, "target": target}
+    """POST /inventory/binaries with the marker; a lost answer is reconciled by run id and target.
+
+    The marker's ``sha256`` is computed while the file streams (``object`` follows the file),
+    unless it is already known."""
+    marker = {"tool": TOOL, "runId": RUN_ID, "target": target}
+
+    def fragments(sha256: str) -> dict[str, Any]:
+        return {**extra, UPLOAD_FRAGMENT: {**marker, "sha256": sha256}}
 
     def lookup() -> Binary | None:
         ours = [b for b in _mine_for(client, local, target) if marker_of(b).get("runId") == RUN_ID]
@@ -141,7 +158,7 @@ def upload_once(
             local.path,
             name=local.name,
             content_type=local.mime,
-            fragments={**extra, UPLOAD_FRAGMENT: marker},
+            fragments=fragments if local.known_sha256 is None else fragments(local.known_sha256),
             on_progress=on_progress,
         ),
         lookup,

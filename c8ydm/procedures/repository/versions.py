@@ -7,6 +7,7 @@ has one pseudo-version. ``PackageSpec`` is what a user types to name a version: 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.repository.kinds import RepoKind, Versions
+
+PER_ENTRY_COUNTS = 2  # up to this many entries, one UI count request each (§3.1); more: one listing
 
 
 @dataclass
@@ -154,6 +157,41 @@ def count_base_versions(client: Client, entry: ManagedObject) -> int | None:
     assert entry.id is not None
     query = build(Q.not_(Q.has("c8y_Patch")) & Q.bygroupid(entry.id), orderby=[("creationTime.date", "desc")])
     return client.inventory.count_elements(query=query)
+
+
+def count_base_versions_of(
+    client: Client, kind: RepoKind, entries: Sequence[ManagedObject]
+) -> dict[str, int | None]:
+    """The number of base versions of each entry (by id), in a constant number of requests.
+
+    A legacy entry counts as 1 (§3.1). Up to ``PER_ENTRY_COUNTS`` entries are counted one request
+    each with the UI's count query (``count_base_versions``); more are counted together from one
+    listing of all the kind's base-version objects with their entry, the addition parent that
+    ``withParents=true`` names (the Go CLI's way to a version's entry, contract §3.2, §6). That
+    listing's pages hold 2000 versions each, so 150 entries cost the entry page and one page.
+
+    GET /inventory/managedObjects?query=$filter=((type eq 'c8y_FirmwareBinary') and
+        (not(has(c8y_Patch))))&withParents=true&withChildren=false&pageSize=2000&withTotalPages=true
+    """
+    counts: dict[str, int | None] = {}
+    versioned = []
+    for entry in entries:
+        assert entry.id is not None
+        if is_legacy(entry):
+            counts[entry.id] = 1
+        else:
+            versioned.append(entry)
+    if len(versioned) <= PER_ENTRY_COUNTS:
+        counts.update({entry.id or "": count_base_versions(client, entry) for entry in versioned})
+        return counts
+    wanted = {entry.id or "" for entry in versioned}
+    counts.update(dict.fromkeys(wanted, 0))
+    query = build(Q.eq("type", versions_of(kind).version_type) & Q.not_(Q.has("c8y_Patch")))
+    for mo in client.inventory.list(query=query, with_parents=True, with_children=False):
+        parents = mo.addition_parents.ids() if mo.addition_parents is not None else []
+        for parent in set(parents) & wanted:
+            counts[parent] = (counts[parent] or 0) + 1
+    return counts
 
 
 def patches_of(client: Client, kind: RepoKind, entry_id: str, base: str) -> list[ManagedObject]:

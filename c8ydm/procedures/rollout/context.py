@@ -9,6 +9,7 @@ from datetime import datetime
 
 from c8ydm import __version__
 from c8ydm.api.client import Client
+from c8ydm.api.polling import BulkPollSchedule
 from c8ydm.procedures.origin import TOOL
 from c8ydm.procedures.rollout.lease import Runner, check_held
 from c8ydm.procedures.rollout.record import Rollout
@@ -33,7 +34,7 @@ class Context:
     runner: Runner
     clock: Clock = field(default_factory=Clock)
     on_event: Callable[[RolloutEvent], None] | None = None
-    tail_looks: dict[int, int] = field(default_factory=dict)  # wave -> looks after its estimated finish
+    schedules: dict[tuple[int, int], BulkPollSchedule] = field(default_factory=dict)  # (wave, round) -> looks
     seen: dict[int, str] = field(default_factory=dict)  # wave -> the last progress reported
 
     def now(self) -> datetime:

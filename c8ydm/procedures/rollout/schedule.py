@@ -1,13 +1,11 @@
 """When a runner looks at a wave's bulk operation again: a schedule derived from the bulk operation's
 own estimated finish (contract §11.1: startDate + creationRamp × count), not a fixed interval.
 
-While the tenant is still creating the wave's operations, the looks fall on fixed fractions of that
-span (the first when ``--min-sample`` operations should exist, then a quarter, a half, three
-quarters, the end), so their number does not grow with the rollout's duration and a failing wave
-is still stopped early. After the estimated finish the devices are still at work: the looks back
-off from ``SETTLE_SECONDS`` to ``MAX_TAIL_SECONDS``. A device timeout or a soak adds its own moment.
-
-(Minimal on purpose: the performance issue's scheduler replaces it when it lands.)
+The looks are the performance work's ``BulkPollSchedule`` (``api/polling.py``: spread over the
+expected run, then a growing tail while the devices finish), plus one moment of the rollout's own:
+when ``--min-sample`` operations should exist and be done, so that a failing wave is judged (and
+stopped) early. A device timeout adds its moment too (``steps``). Their number does not grow with
+the rollout's duration, nor with the number of devices.
 """
 
 from __future__ import annotations
@@ -18,11 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from c8ydm.api.conventions import parse_timestamp, utc_now
+from c8ydm.api.models.devicecontrol import BulkOperation
+from c8ydm.api.polling import BulkPollSchedule
 
-CHECKPOINTS = (0.25, 0.5, 0.75, 1.0)  # fractions of the creation span
-SETTLE_SECONDS = 1.0  # the first look after the estimated finish
-BACKOFF_FACTOR = 2.0
-MAX_TAIL_SECONDS = 60.0  # the longest pause while devices finish
+SETTLE_SECONDS = 1.0  # after the sample's last creation, for its devices to answer
 
 
 @dataclass(frozen=True)
@@ -38,19 +35,32 @@ def estimated_finish(start_date: str, ramp: float, count: int) -> datetime:
     return parse_timestamp(start_date) + timedelta(seconds=ramp * count)
 
 
+def sample_moment(start_date: str, ramp: float, count: int, min_sample: int) -> datetime:
+    """When the first ``min_sample`` operations should exist and have had time to end."""
+    return parse_timestamp(start_date) + timedelta(seconds=ramp * min(min_sample, count) + SETTLE_SECONDS)
+
+
 def next_look(
-    now: datetime, *, start_date: str, ramp: float, count: int, min_sample: int, looks_after_finish: int
+    now: datetime,
+    schedule: BulkPollSchedule,
+    bulk: BulkOperation | None,
+    *,
+    start_date: str,
+    ramp: float,
+    count: int,
+    min_sample: int,
 ) -> datetime:
-    """The next moment to read the bulk operation (see the module docstring)."""
-    start = parse_timestamp(start_date)
-    span = ramp * count
-    moments = [start + timedelta(seconds=ramp * min(min_sample, count) + SETTLE_SECONDS)]
-    moments += [start + timedelta(seconds=span * fraction + SETTLE_SECONDS) for fraction in CHECKPOINTS]
-    upcoming = [moment for moment in sorted(moments) if moment > now]
-    if upcoming:
-        return upcoming[0]
-    pause = min(MAX_TAIL_SECONDS, SETTLE_SECONDS * BACKOFF_FACTOR**looks_after_finish)
-    return now + timedelta(seconds=pause)
+    """The next moment to read the wave's bulk operation (``bulk`` as last read; None right after it
+    was created: then the sample's moment, or the schedule's first look after its start)."""
+    moments = []
+    sample = sample_moment(start_date, ramp, count, min_sample)
+    if sample > now:
+        moments.append(sample)
+    if bulk is not None:
+        moments.append(now + timedelta(seconds=schedule.next_pause(bulk, now)))
+    elif not moments:
+        moments.append(max(now, parse_timestamp(start_date)) + timedelta(seconds=SETTLE_SECONDS))
+    return min(moments)
 
 
-__all__ = ["Clock", "estimated_finish", "next_look"]
+__all__ = ["Clock", "estimated_finish", "next_look", "sample_moment"]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from c8ydm.api.conventions import format_timestamp, parse_timestamp
 from c8ydm.api.models.devicecontrol import BulkOperation, BulkProgress, OperationStatus
+from c8ydm.api.polling import BulkPollSchedule
 from c8ydm.procedures.rollout.context import Context
 from c8ydm.procedures.rollout.ending import cancelled_elsewhere, stop
 from c8ydm.procedures.rollout.gates import (
@@ -95,16 +96,18 @@ def _bulk_is_done(bulk: BulkOperation) -> bool:
     return created and progress.pending + progress.executing == 0
 
 
-def _next(ctx: Context, index: int, now: datetime) -> datetime:
+def _next(ctx: Context, index: int, now: datetime, bulks: list[BulkOperation] | None = None) -> datetime:
+    """When to look again: the bulk operations' own schedule, the sample's moment, a device timeout."""
     wave = ctx.rollout.state.waves[index]
     attempts = wave.current_attempts()
-    last = max(attempts, key=lambda a: estimated_finish(a.start_date, a.ramp, a.count))
     settings = ctx.rollout.plan.settings
-    looks = ctx.tail_looks.get(index, 0)
-    wake = next_look(now, start_date=last.start_date, ramp=last.ramp, count=last.count,
-                     min_sample=settings.min_sample, looks_after_finish=looks)  # fmt: skip
-    if wake >= estimated_finish(last.start_date, last.ramp, last.count):
-        ctx.tail_looks[index] = looks + 1
+    last = max(attempts, key=lambda a: estimated_finish(a.start_date, a.ramp, a.count))
+    latest = None
+    if bulks:
+        latest = next((bulk for bulk in bulks if bulk.id == last.bulk_id), bulks[-1])
+    schedule = ctx.schedules.setdefault((index, wave.round), BulkPollSchedule())
+    wake = next_look(now, schedule, latest, start_date=last.start_date, ramp=last.ramp, count=last.count,
+                     min_sample=settings.min_sample)  # fmt: skip
     return min([wake, *(timeout_at(a, settings) for a in attempts)])
 
 
@@ -136,7 +139,7 @@ def watch(ctx: Context, index: int) -> datetime | None:
             return gate(ctx, index)
         ctx.save()
         return now + timedelta(seconds=soak)
-    return _time_out(ctx, index, now) or _next(ctx, index, now)
+    return _time_out(ctx, index, now) or _next(ctx, index, now, bulks)
 
 
 def _time_out(ctx: Context, index: int, now: datetime) -> datetime | None:

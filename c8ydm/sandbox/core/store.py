@@ -3,7 +3,9 @@
 One connection (check_same_thread=False) guarded by an RLock, WAL mode. Documents are kept as JSON
 text in a write-through cache, so reads never touch the disk and every read returns a fresh copy
 that callers may mutate freely. Each cached collection stays sorted by id (``SortedDocs``): a new id
-is inserted at its place (bisect), so ids arriving out of order cost no re-sort.
+is inserted at its place (bisect), so ids arriving out of order cost no re-sort. References are
+in ``refs.RefIndex``. ``transaction()`` makes many writes one SQLite transaction (the seed's chunks:
+one commit instead of one per document), ``put_many`` and ``add_refs`` write many at once.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from c8ydm.sandbox.core.doc_cache import Entry, SortedDocs, sort_key
+from c8ydm.sandbox.core.refs import REF_KINDS as REF_KINDS
+from c8ydm.sandbox.core.refs import RefIndex
 
-REF_KINDS = ("childAdditions", "childAssets", "childDevices")
 # Cumulocity ids are long numeric strings; start high enough to look like them.
 FIRST_ID = 10000
 
@@ -58,15 +62,10 @@ class Store:
         rows = self._db.execute("SELECT collection, id, body FROM docs").fetchall()
         for collection, doc_id, body in sorted(rows, key=lambda row: sort_key(row[1])):
             self._collection(collection).set(doc_id, (body, _load(body)))
-        # Reference indexes both ways, in link order: (parent, kind) -> children, (child, kind) -> parents.
-        # Dicts with None values, as ordered sets: membership and removal without a list search.
-        self._children: dict[tuple[str, str], dict[str, None]] = {}
-        self._parents: dict[tuple[str, str], dict[str, None]] = {}
-        for parent, child, kind in self._db.execute("SELECT parent, child, kind FROM refs ORDER BY seq"):
-            self._children.setdefault((parent, kind), {})[child] = None
-            self._parents.setdefault((child, kind), {})[parent] = None
+        self._refs = RefIndex(self._db)
         row = self._db.execute("SELECT value FROM meta WHERE key='next_id'").fetchone()
         self._next_id = int(row[0]) if row else FIRST_ID
+        self._in_transaction = False
 
     def close(self) -> None:
         with self._lock:
@@ -75,16 +74,43 @@ class Store:
     def now(self) -> str:
         return format_time(self._clock())
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the lock and make every write inside one SQLite transaction (nested: the outer one).
+
+        On an error the database is rolled back but the cache is not: use it for writes that do
+        not fail halfway (the seed), or let the error end the process.
+        """
+        with self._lock:
+            if self._in_transaction:
+                yield
+                return
+            self._db.execute("BEGIN")
+            self._in_transaction = True
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._in_transaction = False
+
     def next_id(self) -> str:
+        return str(self.reserve_ids(1))
+
+    def reserve_ids(self, count: int) -> int:
+        """The first of ``count`` consecutive ids that no other object will get (as numbers)."""
         with self._lock:
             value = self._next_id
-            self._next_id += 1
+            self._next_id += count
             self._db.execute(
                 "INSERT INTO meta (key, value) VALUES ('next_id', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (str(self._next_id),),
             )
-            return str(value)
+            return value
 
     # -- generic documents -------------------------------------------------------------------
     def insert(self, collection: str, doc: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +145,21 @@ class Store:
                 (collection, doc_id, body),
             )
             self._collection(collection).set(doc_id, (body, _load(body)))
+
+    def put_many(self, collection: str, docs: list[dict[str, Any]], *, adopt: bool = False) -> None:
+        """``put`` each document (under its ``id``, a string) in one statement. ``adopt``: the caller
+        hands the documents over and never touches them again (the seed), so the cache keeps them
+        as they are instead of a parsed copy of their JSON."""
+        rows = [(collection, doc["id"], json.dumps(doc, separators=(",", ":"))) for doc in docs]
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO docs (collection, id, body) VALUES (?, ?, ?) "
+                "ON CONFLICT(collection, id) DO UPDATE SET body=excluded.body",
+                rows,
+            )
+            parsed = docs if adopt else [_load(body) for _, _, body in rows]
+            entries = [(doc_id, (body, doc)) for (_, doc_id, body), doc in zip(rows, parsed, strict=True)]
+            self._collection(collection).set_many(entries)
 
     def delete(self, collection: str, doc_id: str) -> bool:
         with self._lock:
@@ -160,12 +201,12 @@ class Store:
         return None if cached is None else cached[1]
 
     # -- managed objects ---------------------------------------------------------------------
-    def create_mo(self, doc: dict[str, Any], *, owner: str) -> dict[str, Any]:
-        """Store a new managed object; reference fragments and `self` are never stored."""
-        now = self.now()
-        body = {k: v for k, v in doc.items() if k not in _DERIVED and v is not None}
-        body.pop("id", None)
-        body.update(owner=body.get("owner", owner), creationTime=now, lastUpdated=now)
+    def create_mo(self, doc: dict[str, Any], *, owner: str, mo_id: str | None = None) -> dict[str, Any]:
+        """Store a new managed object (with ``mo_id`` if given: a reserved id); reference fragments
+        and `self` are never stored."""
+        body = new_mo(doc, owner=owner, now=self.now())
+        if mo_id is not None:
+            body = {"id": mo_id, **body}
         return self.insert("managedObjects", body)
 
     def update_mo(self, doc_id: str, fragments: dict[str, Any]) -> dict[str, Any]:
@@ -190,50 +231,33 @@ class Store:
         doc_id = str(doc_id)
         with self._lock:
             for kind in REF_KINDS:
-                for child in list(self._children.get((doc_id, kind), {})):
-                    self.remove_ref(doc_id, child, kind)
-                for parent in list(self._parents.get((doc_id, kind), {})):
-                    self.remove_ref(parent, doc_id, kind)
+                for child in self._refs.children(doc_id, kind):
+                    self._refs.remove(doc_id, child, kind)
+                for parent in self._refs.parents(doc_id, kind):
+                    self._refs.remove(parent, doc_id, kind)
             return self.delete("managedObjects", doc_id)
 
-    # -- references ----------------------------------------------------------------------------
+    # -- references (refs.RefIndex) --------------------------------------------------------------
     def add_ref(self, parent_id: str, child_id: str, kind: str) -> None:
-        _check_kind(kind)
-        parent_id, child_id = str(parent_id), str(child_id)
+        self.add_refs(parent_id, [child_id], kind)
+
+    def add_refs(self, parent_id: str, child_ids: Iterable[str], kind: str) -> None:
+        """Link the children not linked yet, in order, after the parent's existing ones."""
         with self._lock:
-            children = self._children.setdefault((parent_id, kind), {})
-            if child_id in children:
-                return
-            self._db.execute(
-                "INSERT INTO refs (parent, child, kind) VALUES (?, ?, ?)", (parent_id, child_id, kind)
-            )
-            children[child_id] = None
-            self._parents.setdefault((child_id, kind), {})[parent_id] = None
+            self._refs.add(str(parent_id), [str(child) for child in child_ids], kind)
 
     def remove_ref(self, parent_id: str, child_id: str, kind: str) -> bool:
-        _check_kind(kind)
-        parent_id, child_id = str(parent_id), str(child_id)
         with self._lock:
-            children = self._children.get((parent_id, kind), {})
-            if child_id not in children:
-                return False
-            del children[child_id]
-            del self._parents[(child_id, kind)][parent_id]
-            self._db.execute(
-                "DELETE FROM refs WHERE parent=? AND child=? AND kind=?", (parent_id, child_id, kind)
-            )
-            return True
+            return self._refs.remove(str(parent_id), str(child_id), kind)
 
     def children(self, parent_id: str, kind: str) -> list[str]:
-        _check_kind(kind)
         with self._lock:
-            return list(self._children.get((str(parent_id), kind), {}))
+            return self._refs.children(str(parent_id), kind)
 
     def parents(self, child_id: str, kind: str) -> list[str]:
         """The objects holding `child_id` in their `kind` list (additionParents for childAdditions)."""
-        _check_kind(kind)
         with self._lock:
-            return list(self._parents.get((str(child_id), kind), {}))
+            return self._refs.parents(str(child_id), kind)
 
 
 _DERIVED = frozenset(
@@ -250,9 +274,13 @@ _DERIVED = frozenset(
 _READ_ONLY = frozenset({"id", "creationTime", "lastUpdated"})
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in REF_KINDS:
-        raise ValueError(f"reference kind must be one of {REF_KINDS}, not {kind!r}")
+def new_mo(doc: dict[str, Any], *, owner: str, now: str) -> dict[str, Any]:
+    """The stored form of a new managed object: no `id`, `self` or reference fragments, no null
+    fragments; `owner` unless the document names one; creationTime and lastUpdated ``now``."""
+    body = {k: v for k, v in doc.items() if k not in _DERIVED and v is not None}
+    body.pop("id", None)
+    body.update(owner=body.get("owner", owner), creationTime=now, lastUpdated=now)
+    return body
 
 
 def parse_time(text: str) -> datetime:

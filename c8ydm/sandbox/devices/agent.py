@@ -26,7 +26,7 @@ URL that does not exist. A profile step the device has no support for (firmware 
 profile at that step, after the earlier steps were applied. A configuration file a device
 downloaded from the tenant is what its next snapshot of that type uploads (agent_files).
 
-A device's private `_agent` document (never rendered; devices/seed.py sets it) can make it
+A device's private `_agent` document (never rendered; devices/fleet.py sets it) can make it
 misbehave in the configuration area only: `configurationDelayFactor` multiplies the time per state
 change of its configuration operations (a slow agent, so that "one request at a time" can be
 seen), `failsConfiguration` fails them with a realistic reason.

@@ -33,21 +33,38 @@ three devices, for quick bulk tests) and the dynamic group "Linux (dynamic)" wit
 `c8y_DeviceQueryString` `$filter=(type eq 'c8y_Linux')`. No `c8y_GlobalObjectConfiguration` is
 created: absent means "include c8y_Global" (contract §2.1). The creation-ramp options are the
 core's (model/tenant.py). The applications for advanced software management are in
-endpoints/software_mgmt.py.
+endpoints/software_mgmt.py. The devices' documents are in fleet.py.
+
+How (fast, and without keeping a large sandbox from answering):
+- ``prepare`` (at start-up, in a moment): the global roles, admin and reader, the four groups (still
+  empty) and a reserved block of ids, so that the devices get the same ids whatever else is created
+  meanwhile: the global roles 10000-10002, the devices from 10003 on, the groups after them.
+- ``seed_devices`` (in the background, ``Seeder``): the devices in chunks of ``CHUNK_DEVICES``,
+  each chunk one SQLite transaction (devices, software lists, device users, external ids, group
+  members, and the progress). A sandbox stopped halfway resumes at the next start where it stopped.
+- ``progress(state)``: (seeded, devices) for ``sandbox status``; ``ensure_seeded`` does it all at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import gc
+import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.sandbox.core.auth import ADMIN_ROLES, READ_ROLES
+from c8ydm.sandbox.core.store import new_mo
+from c8ydm.sandbox.devices.fleet import device_document
 from c8ydm.sandbox.model import identity, software_mgmt
 
 if TYPE_CHECKING:
     from c8ydm.sandbox.state import SandboxState
 
-MARKER = ("sandboxMeta", "seed")
+MARKER = ("sandboxMeta", "seed")  # written when every device is seeded
+PROGRESS = ("sandboxMeta", "seedProgress")  # {"devices", "done", "firstId", "groups", "devicesGroup"}
+CHUNK_DEVICES = 2000  # devices per transaction: the store's lock is held about 0.1 s at a time
+GROUPS = ("All Linux", "Gateways", "Field test")
+FIELD_TEST_DEVICES = 3
 DEVICE_ROLES = (
     "ROLE_INVENTORY_READ",
     "ROLE_INVENTORY_CREATE",
@@ -59,100 +76,6 @@ DEVICE_ROLES = (
     "ROLE_IDENTITY_READ",
     "ROLE_BINARY_CREATE",
 )
-_CONFIG_OPS = ["c8y_UploadConfigFile", "c8y_DownloadConfigFile"]
-_TEXT_OPS = ["c8y_Configuration", "c8y_SendConfiguration"]
-# (kind, type, serial prefix, supported operations, software types, configuration types, uses ASM)
-PROFILES: tuple[tuple[str, str, str, list[str], list[str], list[str], bool], ...] = (
-    (
-        "linux",
-        "c8y_Linux",
-        "LNX",
-        ["c8y_Firmware", "c8y_SoftwareUpdate", "c8y_DeviceProfile", *_CONFIG_OPS],
-        ["apt", "docker"],
-        ["tedge.toml", "mosquitto.conf"],
-        True,
-    ),
-    ("gateway", "c8y_Gateway", "GW", ["c8y_Firmware", "c8y_SoftwareList", *_CONFIG_OPS], [], [], False),
-    ("linux", "c8y_Linux", "LNX", ["c8y_SoftwareUpdate", *_TEXT_OPS], ["apt"], [], False),
-    (
-        "gateway",
-        "c8y_Gateway",
-        "GW",
-        ["c8y_Firmware", "c8y_Software", *_CONFIG_OPS],
-        [],
-        ["gateway.json"],
-        False,
-    ),
-    (
-        "linux",
-        "c8y_Linux",
-        "LNX",
-        ["c8y_Firmware", "c8y_SoftwareUpdate", "c8y_DeviceProfile", *_TEXT_OPS],
-        [],
-        [],
-        True,
-    ),
-)
-_LINUX_FIRMWARE = ("5.10.1", "5.15.0", "6.1.2")
-# Device index -> its agent's private quirks (never rendered): a slow and a failing configuration agent.
-_AGENT_QUIRKS: dict[int, dict[str, Any]] = {
-    10: {"configurationDelayFactor": 12},
-    13: {"failsConfiguration": True},
-}
-_APT_PACKAGES = (("openssl", "3.0.2"), ("curl", "7.81.0"), ("nginx", "1.18.0"), ("collectd", "5.12.0"))
-
-
-def _firmware(index: int, device_type: str) -> dict[str, Any]:
-    if device_type == "c8y_Linux":
-        version = _LINUX_FIRMWARE[index % len(_LINUX_FIRMWARE)]
-        return {
-            "name": "linux-image",
-            "version": version,
-            "url": f"https://firmware.example.com/linux-image/{version}.img",
-        }
-    if index % len(PROFILES) == 3:  # gateway profile 4: a patch on top of 2.4.0
-        return {"name": "gw-os", "version": "2.4.0-p1", "url": "", "dependency": "2.4.0", "isPatch": True}
-    return {"name": "gw-os", "version": "2.3.1", "url": ""}
-
-
-def _software(index: int, types: list[str]) -> list[dict[str, Any]]:
-    packages = [_APT_PACKAGES[(index + k) % len(_APT_PACKAGES)] for k in range(2)]
-    items = [{"name": name, "version": version, "url": ""} for name, version in packages]
-    if types:
-        for item in items:
-            item["softwareType"] = "apt"
-    if "docker" in types:
-        items.append({"name": "mosquitto", "version": "2.0.15", "url": "", "softwareType": "docker"})
-    return items
-
-
-def device_document(index: int) -> tuple[str, dict[str, Any], bool]:
-    """(serial, managed object, uses advanced software management) of the device number `index`."""
-    kind, device_type, prefix, operations, types, configs, uses_asm = PROFILES[index % len(PROFILES)]
-    name, serial = f"{kind}-{index + 1:04d}", f"{prefix}{index + 1:06d}"
-    doc: dict[str, Any] = {
-        "name": name,
-        "type": device_type,
-        "c8y_IsDevice": {},
-        "com_cumulocity_model_Agent": {},
-        "c8y_Hardware": {"serialNumber": serial, "model": f"{kind.title()} Sim", "revision": "1.0"},
-        "c8y_SupportedOperations": [*operations, "c8y_Restart"],
-    }
-    if "c8y_Firmware" in operations:
-        doc["c8y_Firmware"] = _firmware(index, device_type)
-    if types:
-        doc["c8y_SupportedSoftwareTypes"] = types
-    if configs:
-        doc["c8y_SupportedConfigurations"] = configs
-    if "c8y_Software" in operations:
-        doc["c8y_Software"] = {"collectd": "5.12.0", "tedge-agent": "0.9.0"}
-    elif any(op in operations for op in ("c8y_SoftwareUpdate", "c8y_SoftwareList")):
-        doc["c8y_SoftwareList"] = _software(index, types)
-    if "c8y_Configuration" in operations:
-        doc["c8y_Configuration"] = {"config": f"# {name}\nlog_level=info\nreport_interval=60\n"}
-    if index in _AGENT_QUIRKS:
-        doc["_agent"] = dict(_AGENT_QUIRKS[index])
-    return serial, doc, uses_asm
 
 
 def _group(state: SandboxState, name: str, roles: tuple[str, ...], description: str) -> str:
@@ -164,92 +87,159 @@ def _group(state: SandboxState, name: str, roles: tuple[str, ...], description: 
     )
 
 
-def _user(user_name: str, group_id: str, roles: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+def _roles(roles: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"id": r, "name": r} for r in sorted(roles)]
+
+
+def _user(
+    user_name: str, group_id: str, roles: tuple[str, ...] | list[dict[str, str]], **extra: Any
+) -> dict[str, Any]:
     return {
         "id": user_name,
         "userName": user_name,
         "enabled": True,
         **extra,
         "_groups": [group_id],
-        "effectiveRoles": [{"id": r, "name": r} for r in sorted(roles)],
+        "effectiveRoles": roles if isinstance(roles, list) else _roles(roles),
     }
 
 
-def ensure_seeded(state: SandboxState) -> None:
-    """Seed an empty data dir (idempotent: a marker document records that it was done).
-
-    Users and external ids are inserted in id order: the store keeps collections sorted by id, and
-    appending in order keeps seeding linear for large fleets.
-    """
+def prepare(state: SandboxState) -> dict[str, Any] | None:
+    """Everything but the devices, at once; the seed's progress, or None when seeding is done."""
     store, options = state.store, state.options
     if store.get(*MARKER) is not None:
-        return
-    admins = _group(state, "admins", ADMIN_ROLES, "Full access to the sandbox tenant")
-    readers = _group(state, "readers", READ_ROLES, "Read-only access")
-    devices_group = _group(state, "devices", DEVICE_ROLES, "Device users")
-    fleet = _seed_devices(state)
-    users = [
-        _user(
-            options.admin_user,
-            admins,
-            ADMIN_ROLES,
-            email="admin@sandbox.invalid",
-            firstName="Sandbox",
-            lastName="Admin",
-        ),
-        _user(options.readonly_user, readers, READ_ROLES, firstName="Sandbox", lastName="Reader"),
-        *(_user(f"device_{serial}", devices_group, DEVICE_ROLES) for serial, _ in fleet.serials),
-    ]
-    for user in sorted(users, key=lambda u: str(u["id"])):
-        store.insert("users", user)
-    for serial, device_id in sorted(fleet.serials):
-        identity.add_external_id(store, "c8y_Serial", serial, device_id)
-    _seed_groups(state, fleet)
-    store.put(*MARKER, {"seededAt": store.now(), "devices": options.devices, "seed": options.seed})
+        return None
+    progress = store.get(*PROGRESS)
+    if progress is not None:
+        return progress
+    with store.transaction():
+        admins = _group(state, "admins", ADMIN_ROLES, "Full access to the sandbox tenant")
+        readers = _group(state, "readers", READ_ROLES, "Read-only access")
+        devices_group = _group(state, "devices", DEVICE_ROLES, "Device users")
+        first = store.reserve_ids(options.devices + len(GROUPS) + 1)
+        admin = _user(options.admin_user, admins, ADMIN_ROLES, email="admin@sandbox.invalid")
+        admin.update(firstName="Sandbox", lastName="Admin")
+        reader = _user(options.readonly_user, readers, READ_ROLES, firstName="Sandbox", lastName="Reader")
+        store.put_many("users", [admin, reader])
+        groups = _create_groups(state, first + options.devices)
+        progress = {
+            "devices": options.devices, "done": 0, "firstId": first, "groups": groups,
+            "devicesGroup": devices_group,
+        }  # fmt: skip
+        store.put(*PROGRESS, progress)
+    return progress
+
+
+def _create_groups(state: SandboxState, first_id: int) -> list[str]:
+    """The static groups (members come with the devices) and the dynamic "Linux (dynamic)" group."""
+    store, owner = state.store, state.options.admin_user
+    ids = []
+    for offset, name in enumerate(GROUPS):
+        doc = {"name": name, "type": "c8y_DeviceGroup", "c8y_IsDeviceGroup": {}}
+        ids.append(store.create_mo(doc, owner=owner, mo_id=str(first_id + offset))["id"])
+    dynamic = {
+        "name": "Linux (dynamic)",
+        "type": "c8y_DynamicGroup",
+        "c8y_IsDynamicGroup": {},
+        "c8y_DeviceQueryString": "$filter=(type eq 'c8y_Linux')",
+    }
+    store.create_mo(dynamic, owner=owner, mo_id=str(first_id + len(GROUPS)))
+    return [str(group_id) for group_id in ids]
+
+
+def seed_chunk(state: SandboxState, progress: dict[str, Any], end: int) -> None:
+    """The devices ``progress["done"]`` to ``end`` with their users, external ids, software lists
+    and group memberships, and the new progress: one transaction.
+
+    The garbage collector pauses meanwhile: the chunk allocates many small objects that all stay
+    alive, and each full collection would walk every document of the fleet (a third of the time).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _seed_chunk(state, progress, end)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _seed_chunk(state: SandboxState, progress: dict[str, Any], end: int) -> None:
+    store, now = state.store, state.store.now()
+    begin, first = int(progress["done"]), int(progress["firstId"])
+    devices, users, external_ids, software = [], [], [], []
+    members: dict[str, list[str]] = {}
+    linux, gateways, field_test = progress["groups"]
+    roles = _roles(DEVICE_ROLES)  # one list for all device users: the adopted documents are never changed
+    for index in range(begin, end):
+        serial, doc, uses_asm = device_document(index)
+        device_id = str(first + index)
+        devices.append({"id": device_id, **new_mo(doc, owner=f"device_{serial}", now=now)})
+        users.append(_user(f"device_{serial}", progress["devicesGroup"], roles))
+        external_ids.append(identity.external_id_doc("c8y_Serial", serial, device_id))
+        if uses_asm:
+            software.append(
+                {"id": device_id, "deviceId": device_id, "softwareList": doc.get("c8y_SoftwareList", [])}
+            )
+        group = linux if doc["type"] == "c8y_Linux" else gateways
+        members.setdefault(group, []).append(device_id)
+        if index < FIELD_TEST_DEVICES:
+            members.setdefault(field_test, []).append(device_id)
+    with store.transaction():
+        store.put_many("managedObjects", devices, adopt=True)
+        store.put_many(software_mgmt.COLLECTION, software, adopt=True)
+        store.put_many("users", users, adopt=True)
+        store.put_many("externalIds", external_ids, adopt=True)
+        for group_id in (linux, gateways, field_test):
+            store.add_refs(group_id, members.get(group_id, []), "childAssets")
+        progress["done"] = end
+        store.put(*PROGRESS, progress)
+        if end >= int(progress["devices"]):
+            store.put(*MARKER, {"seededAt": store.now(), "devices": end, "seed": state.options.seed})
+
+
+def seed_devices(state: SandboxState, progress: dict[str, Any], stop: threading.Event | None = None) -> None:
+    """Seed the devices not seeded yet, chunk by chunk, until done or ``stop`` is set."""
+    total = int(progress["devices"])
+    while int(progress["done"]) < total or state.store.get(*MARKER) is None:
+        if stop is not None and stop.is_set():
+            return
+        seed_chunk(state, progress, min(total, int(progress["done"]) + CHUNK_DEVICES))
+
+
+def ensure_seeded(state: SandboxState) -> None:
+    """Seed an empty data dir completely, now (idempotent: a marker document records that it was done)."""
+    progress = prepare(state)
+    if progress is not None:
+        seed_devices(state, progress)
+
+
+def progress_of(state: SandboxState) -> tuple[int, int]:
+    """(devices seeded, devices) of this sandbox."""
+    done = state.store.peek(*MARKER)
+    if done is not None:
+        return int(done.get("devices", 0)), int(done.get("devices", 0))
+    progress = state.store.peek(*PROGRESS) or {}
+    return int(progress.get("done", 0)), int(progress.get("devices", state.options.devices))
 
 
 @dataclass
-class _Fleet:
-    serials: list[tuple[str, str]] = field(default_factory=list)  # (serial, device id), in device order
-    by_type: dict[str, list[str]] = field(default_factory=dict)  # device type -> device ids
+class Seeder:
+    """Seeds the devices on a background thread while the sandbox answers requests."""
 
+    state: SandboxState
+    progress: dict[str, Any]
 
-def _seed_devices(state: SandboxState) -> _Fleet:
-    """The devices (owned by their device users, which are stored later) and their software lists."""
-    store, fleet = state.store, _Fleet()
-    for index in range(state.options.devices):
-        serial, doc, uses_asm = device_document(index)
-        device = store.create_mo(doc, owner=f"device_{serial}")
-        fleet.serials.append((serial, device["id"]))
-        if uses_asm:
-            store.put(
-                software_mgmt.COLLECTION,
-                device["id"],
-                {"deviceId": device["id"], "softwareList": doc.get("c8y_SoftwareList", [])},
-            )
-        fleet.by_type.setdefault(doc["type"], []).append(device["id"])
-    return fleet
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sandbox-seed", daemon=True)
 
+    def start(self) -> None:
+        self._thread.start()
 
-def _seed_groups(state: SandboxState, fleet: _Fleet) -> None:
-    """The static device groups and the dynamic "Linux (dynamic)" group."""
-    store, owner = state.store, state.options.admin_user
-    for name, members in (
-        ("All Linux", fleet.by_type.get("c8y_Linux", [])),
-        ("Gateways", fleet.by_type.get("c8y_Gateway", [])),
-        ("Field test", [device_id for _, device_id in fleet.serials[:3]]),
-    ):
-        group = store.create_mo(
-            {"name": name, "type": "c8y_DeviceGroup", "c8y_IsDeviceGroup": {}}, owner=owner
-        )
-        for member in members:
-            store.add_ref(group["id"], member, "childAssets")
-    store.create_mo(
-        {
-            "name": "Linux (dynamic)",
-            "type": "c8y_DynamicGroup",
-            "c8y_IsDynamicGroup": {},
-            "c8y_DeviceQueryString": "$filter=(type eq 'c8y_Linux')",
-        },
-        owner=owner,
-    )
+    def stop(self) -> None:
+        """Stop after the current chunk (the rest is seeded at the next start)."""
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        seed_devices(self.state, self.progress, self._stop)

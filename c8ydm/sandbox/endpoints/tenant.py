@@ -22,10 +22,12 @@ from starlette.responses import Response
 from c8ydm.sandbox.core import auth
 from c8ydm.sandbox.core.errors import C8yHTTPError
 from c8ydm.sandbox.core.responses import base_url, json_response, public, vendor
+from c8ydm.sandbox.devices.seed import progress_of
 from c8ydm.sandbox.model.tenant import option_value
 from c8ydm.sandbox.state import SandboxState, state_of
 
 PID_HEADER = "X-C8ydm-Sandbox-Pid"
+SEED_HEADER = "X-C8ydm-Sandbox-Seeded"
 
 
 def _render_current_user(
@@ -105,11 +107,13 @@ def _option(request: Request) -> Response:
 
 
 async def get_login_options(request: Request) -> Response:
-    # The pid lets `control` tell this server from another one on the same port.
+    # The pid lets `control` tell this server from another one on the same port; the seed's progress
+    # (devices seeded/devices, devices/seed.py) lets `sandbox status` show it. Private headers.
+    seeded, devices = progress_of(state_of(request))
     return json_response(
         _login_options(request),
         media=vendor("loginoptioncollection"),
-        headers={PID_HEADER: str(os.getpid())},
+        headers={PID_HEADER: str(os.getpid()), SEED_HEADER: f"{seeded}/{devices}"},
     )
 
 

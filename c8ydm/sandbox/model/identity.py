@@ -32,12 +32,14 @@ def check_free(store: Store, id_type: str, value: str) -> None:
         raise C8yHTTPError(409, "identity/Conflict", f"External id {value} of type {id_type} already exists")
 
 
+def external_id_doc(id_type: str, value: str, mo_id: str) -> dict[str, Any]:
+    """The stored document of an external id (see the module docstring)."""
+    return {"id": _key(id_type, value), "type": id_type, "externalId": value, "managedObjectId": str(mo_id)}
+
+
 def add_external_id(store: Store, id_type: str, value: str, mo_id: str) -> dict[str, Any]:
     check_free(store, id_type, value)
-    return store.insert(
-        "externalIds",
-        {"id": _key(id_type, value), "type": id_type, "externalId": value, "managedObjectId": str(mo_id)},
-    )
+    return store.insert("externalIds", external_id_doc(id_type, value, mo_id))
 
 
 def render_external_id(base: str, doc: dict[str, Any]) -> dict[str, Any]:
