@@ -14,14 +14,13 @@ without a passphrase is. The file is written atomically and created with mode 06
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from c8ydm.api.errors import InputError
+from c8ydm.sessionfile import write_private_json
 
 SERVICE = "c8ydm"
 TIME_LIMIT_SECONDS = 3.0
@@ -123,17 +122,7 @@ def _read_file(path: Path) -> dict[str, str]:
 
 
 def _write_file(path: Path, secrets: dict[str, str]) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkstemp creates the file with mode 0600 before the secret is written to it.
-    fd, tmp = tempfile.mkstemp(prefix=".secrets-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(secrets, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_json(path, secrets, prefix=".secrets-")
 
 
 def read_file_secret(path: Path, session: str) -> str | None:

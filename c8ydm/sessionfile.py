@@ -50,3 +50,23 @@ def current_session_name() -> str | None:
     """The current session's name, or None."""
     current = read_sessions_file().get("current")
     return current if isinstance(current, str) else None
+
+
+def write_private_json(path: Path, data: Any, *, prefix: str) -> None:
+    """Write JSON atomically to a file only its owner can read (mode 0600, directory 0700).
+
+    The temporary file is created with mode 0600 before anything is written to it, then renamed
+    over ``path``; a failure removes it. Used for the sessions file and the insecure secrets file.
+    """
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

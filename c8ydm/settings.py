@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from c8ydm.api.errors import InputError, NoSessionError, NotFoundError
 # Where the sessions file is (stdlib only: completion reads it leniently through c8ydm.sessionfile).
 from c8ydm.sessionfile import config_dir as config_dir
 from c8ydm.sessionfile import sessions_path as sessions_path
+from c8ydm.sessionfile import write_private_json
 
 # Login types as c8ydm.api.auth.make_auth names them; BEARER sessions keep a token, others a password.
 BASIC, OAUTH2_INTERNAL, BEARER = "BASIC", "OAUTH2_INTERNAL", "BEARER"
@@ -128,18 +128,7 @@ def _check_shape(path: Path, data: Any) -> None:
 
 
 def _write(data: dict[str, Any]) -> None:
-    path = sessions_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkstemp creates the file with mode 0600 before anything is written to it.
-    fd, tmp = tempfile.mkstemp(prefix=".sessions-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_json(sessions_path(), data, prefix=".sessions-")
 
 
 _FIELD_TYPES: dict[str, Any] = {
