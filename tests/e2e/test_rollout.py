@@ -142,6 +142,13 @@ def test_a_rollout_over_the_threshold_stops_at_wave_1_and_retry_sends_only_the_f
     rollout_id = run.json()["error"]["message"].split()[1]
     shown = ok(c8ydm("rollout", "status", rollout_id, "-o", "json"))
     assert [w["status"] for w in shown["waves"]] == ["failed", "pending", "pending"]
+    # the rollout document rides with the error (one JSON document; cli-surface.md error object)
+    details = run.json()["error"]["details"]
+    assert details["id"] == rollout_id and [w["status"] for w in details["waves"]] == [
+        "failed",
+        "pending",
+        "pending",
+    ]
     assert len(bulks_of(very_failing, rollout_id)) == 1  # the later waves were never created
     failed_devices = {d["deviceId"] for d in ok(c8ydm("rollout", "status", rollout_id, "--devices", "--state",
                                                        "failed", "-o", "json"))}  # fmt: skip

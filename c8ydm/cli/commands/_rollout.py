@@ -92,15 +92,18 @@ def drive_and_show(app: App, ctx: Context, *, wait: bool) -> None:
 
 def show_outcome(app: App, rollout: Rollout, error: C8yError | None) -> None:
     """Show the rollout, then fail with its outcome's error. Machines get one JSON document: the
-    rollout, or (cli-surface.md) the error object; people get both."""
+    rollout, or the error object (cli-surface.md) with the rollout as its ``details``; a table or
+    csv shows the rollout before the error goes to stderr."""
     from c8ydm.cli.views.rollout import rollout_view
 
     if app.options.dry_run:  # stdout holds the request records only, as for every other change
         return app.message("Dry run: nothing was changed.")
-    if error is None or app.output_format == "table":
-        app.show(rollout_view(rollout))
-    if error is not None:
-        raise error
+
+    def check() -> None:
+        if error is not None:
+            raise error
+
+    app.show_outcome(rollout_view(rollout), check)
 
 
 ReleaseFile = Annotated[
