@@ -29,17 +29,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _bench import c8ydm_command
 from c8y_api import CumulocityApi  # type: ignore[import-untyped]
 
 from c8ydm.sandbox import control
 
 QUERY = "has(c8y_IsDevice)"
 START_TIMEOUT = 900.0
-
-
-def c8ydm_command() -> list[str]:
-    script = Path(sys.executable).with_name("c8ydm")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "c8ydm"]
 
 
 GNU_TIME = Path("/usr/bin/time")

@@ -20,14 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _bench import c8ydm_command
+
 RUNS = 20
 HELP_GOAL, COMPLETION_GOAL = 10.0, 4.0
-
-
-def c8ydm_command() -> list[str]:
-    """The installed console script next to this interpreter, else ``python -m c8ydm``."""
-    script = Path(sys.executable).with_name("c8ydm")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "c8ydm"]
 
 
 def median_seconds(argv: list[str], runs: int, env: dict[str, str] | None = None) -> float:

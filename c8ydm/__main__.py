@@ -1,6 +1,6 @@
 """`python -m c8ydm` runs the command line."""
 
-from c8ydm.cli.main import main
+from c8ydm.cli.main import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

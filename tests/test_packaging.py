@@ -24,7 +24,7 @@ def test_distribution_is_c8ydm_cli_and_installs_the_c8ydm_command_and_package() 
 
     # "c8ydm" on PyPI is a device-side agent with an import package of the same name.
     assert project["name"] == "c8ydm-cli"
-    assert project["scripts"] == {"c8ydm": "c8ydm.cli.main:main"}
+    assert project["scripts"] == {"c8ydm": "c8ydm.cli.main:entry"}
     assert PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"] == ["c8ydm*"]
     assert "c8ydm-cli[sandbox]" in project["optional-dependencies"]["test"]
 

@@ -12,8 +12,10 @@ import hashlib
 import json
 import mimetypes
 import os
+import queue
 import secrets
 import stat
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,43 @@ def check_readable(path: Path) -> int:
     if not path.is_file():
         raise InputError(f"file not found: {path}")
     return path.stat().st_size
+
+
+class _BackgroundDigest:
+    """SHA-256 of the chunks fed to it, computed on a worker thread.
+
+    hashlib releases the GIL on large updates, so hashing a chunk overlaps with sending the next one
+    instead of adding ~0.5 s per GiB to an upload (issue 13). The queue is bounded, so at most
+    ``_DEPTH`` chunks wait in memory; the digest is of exactly the bytes that were sent.
+    """
+
+    _DEPTH = 16
+    _END = b""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+        self._chunks: queue.Queue[bytes] = queue.Queue(self._DEPTH)
+        self._worker = threading.Thread(target=self._run, name="c8ydm-sha256", daemon=True)
+        self._worker.start()
+
+    def _run(self) -> None:
+        while chunk := self._chunks.get():
+            self._digest.update(chunk)
+
+    def feed(self, chunk: bytes) -> None:
+        if chunk:
+            self._chunks.put(chunk)
+
+    def hexdigest(self) -> str:
+        """The digest of everything fed, once the worker has caught up."""
+        self._chunks.put(self._END)
+        self._worker.join()
+        return self._digest.hexdigest()
+
+    def abandon(self) -> None:
+        """Stop the worker without waiting for a digest (the upload was cut short)."""
+        if self._worker.is_alive():
+            self._chunks.put(self._END)
 
 
 class MultipartUpload:
@@ -109,16 +148,21 @@ class MultipartUpload:
     def __iter__(self) -> Iterator[bytes]:
         yield self._head
         sent = 0
-        digest = hashlib.sha256() if callable(self._object_part) else None
+        digest = _BackgroundDigest() if callable(self._object_part) else None
         if self._on_progress is not None:
             self._on_progress(0, self.size)
-        for chunk in self._file_chunks():
-            sent += len(chunk)
+        try:
+            for chunk in self._file_chunks():
+                sent += len(chunk)
+                if digest is not None:
+                    digest.feed(chunk)
+                yield chunk
+                if self._on_progress is not None:
+                    self._on_progress(sent, self.size)
+        except BaseException:
             if digest is not None:
-                digest.update(chunk)
-            yield chunk
-            if self._on_progress is not None:
-                self._on_progress(sent, self.size)
+                digest.abandon()
+            raise
         if digest is None:
             yield self._tail
             return

@@ -259,6 +259,7 @@ class App:
             gc.freeze()
             self._gc_threshold = gc.get_threshold()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *self._gc_threshold[1:])
+            gc.enable()  # the entry point starts with it off (cli/main.py entry)
         return self._client
 
     def client_for(self, connection: Connection) -> Client:

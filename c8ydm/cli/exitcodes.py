@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     THRESHOLD_CROSSED = 13
     PARTIAL_FAILURE = 14
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell shows for any Unix tool whose reader went away
 
 
 # The lookup walks each error's MRO, so a subclass added later (say, KeyringUnavailableError, an

@@ -28,6 +28,7 @@ import typer
 
 from c8ydm.cli.completion import DYNAMIC_MARKER, PACKAGE_SUFFIX, read_name_cache
 from c8ydm.cli.context import App, CommonOptions
+from c8ydm.cli.output import OutputClosedError
 
 PREFIX = "common_"  # Python names of the common parameters, so that they never clash with a command's
 _EXAMPLE_HEADING = re.compile(r"^Examples?:\s*$", re.MULTILINE)
@@ -219,8 +220,11 @@ def command(
         def run(**kwargs: Any) -> None:
             common = {name: kwargs.pop(PREFIX + name) for name, _, _ in _COMMON}
             output = common.pop("output")
-            with App(CommonOptions(output=output.value if output else None, **common)) as app:
-                fn(app, **kwargs)
+            try:
+                with App(CommonOptions(output=output.value if output else None, **common)) as app:
+                    fn(app, **kwargs)
+            except BrokenPipeError as closed:  # network writes fail as TransportError, not this
+                raise OutputClosedError() from closed
 
         parameters = [*own, *_COMMON_PARAMETERS]
         run.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]

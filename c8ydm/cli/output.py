@@ -28,6 +28,7 @@ from typing import Any, TextIO
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
+TAB_SIZE = 8  # Rich's default: a tab in a message becomes spaces to the next multiple of 8
 JSONL_FLUSH_SECONDS = 0.1  # jsonl lines reach a pipe at least this often while they are produced
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
 
@@ -120,6 +121,13 @@ def _columns(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column] | None
 
 
 _NO_ROWS = object()
+
+
+class OutputClosedError(Exception):
+    """The reader of standard output went away (``c8ydm device list | head``): c8ydm stops writing.
+
+    Not an OSError, so Click does not turn the broken pipe into its own exit 1 on the way out.
+    """
 
 
 @dataclass(frozen=True)
@@ -271,6 +279,12 @@ class Output:
 
     # --- stderr: people ----------------------------------------------------------------------
     def _say(self, text: str, style: str = "") -> None:
+        if self._err_console is None and not is_terminal(self.stderr):
+            # What Rich writes to a stream that is not a terminal (no colour, soft wrap, tabs
+            # expanded), without importing Rich for it: a piped or CI run skips ~15 ms of imports.
+            self.stderr.write(printable(text).expandtabs(TAB_SIZE) + "\n")
+            self.stderr.flush()
+            return
         if self._err_console is None:
             self._err_console = self.console(self.stderr)
         self._err_console.print(printable(text), style=style or None, markup=False, soft_wrap=True)

@@ -214,3 +214,22 @@ def test_url_of_a_binary_is_its_self_link_else_built_from_the_tenant() -> None:
         bare = Binary.model_validate({"id": "8"})
         assert client.binaries.url_of(linked) == "https://t100.example.com/inventory/binaries/7"
         assert client.binaries.url_of(bare) == "https://t100.example.com/inventory/binaries/8"
+
+
+def test_an_upload_cut_short_stops_its_hashing_thread(tmp_path: Path) -> None:
+    import threading
+
+    from c8ydm.api.transfer import MultipartUpload
+
+    source = tmp_path / "fw.bin"
+    source.write_bytes(b"x" * (CHUNK_BYTES * 3))
+    body = iter(
+        MultipartUpload(source, filename="fw.bin", mime="x", object_part=lambda sha256: {"s": sha256})
+    )
+    next(body), next(body)  # the head and the first chunk: the hashing thread is running
+
+    body.close()  # what httpx does when the connection fails mid-upload
+
+    for worker in [t for t in threading.enumerate() if t.name == "c8ydm-sha256"]:
+        worker.join(timeout=5)
+        assert not worker.is_alive()

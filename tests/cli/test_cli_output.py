@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm import settings
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.cli.output import Output
+from c8ydm.cli.output import Output, printable
 from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
 
 ANSI = "\x1b["
@@ -206,6 +207,31 @@ def test_stderr_messages_carry_no_ansi_when_not_a_terminal(fmt: str) -> None:
     Output(fmt, stdout=io.StringIO(), stderr=stderr, environ={}).error("bad", "try again")
 
     assert stderr.getvalue() == "Error: bad\nHint: try again\n"
+
+
+@pytest.mark.parametrize("text", ["a\tb", "ab\tc\nabcdefghij\tk", "[bold]x[/] \x1b[2J", "é" * 200])
+def test_a_message_to_a_pipe_is_what_rich_would_write_there(text: str) -> None:
+    from rich.console import Console
+
+    stderr, expected = io.StringIO(), io.StringIO()
+    Output("json", stdout=io.StringIO(), stderr=stderr, environ={}).message(text)
+    Console(file=expected, force_terminal=False, no_color=True, width=80, color_system=None,
+            highlight=False, emoji=False).print(printable(text), markup=False, soft_wrap=True)  # fmt: skip
+
+    assert stderr.getvalue() == expected.getvalue()
+
+
+def test_messages_to_a_pipe_do_not_import_rich() -> None:
+    probe = (
+        "import io, sys; from c8ydm.cli.output import Output; "
+        "Output('json', stdout=io.StringIO(), stderr=sys.stderr, environ={}).warning('w'); "
+        "print('rich' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+
+    assert (done.stdout, done.stderr) == ("False\n", "Warning: w\n")
 
 
 class FakeTerminal(io.StringIO):

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from support.entry_point import Run
+from support.entry_point import ENTRY_POINT, Run
 
 from c8ydm.cli import app as app_module
 from c8ydm.cli import completion
@@ -125,3 +125,29 @@ def test_edit_help_does_not_call_the_description_required(cli: Callable[..., Run
 
     assert "required for a new entry" not in edit and "The new description." in edit
     assert "required for a new entry" in add
+
+
+def test_the_garbage_collector_off_at_start_up_is_back_on_once_the_client_is_built() -> None:
+    import gc
+    import io
+
+    from c8ydm.cli.context import App, CommonOptions
+
+    environ = {"C8Y_HOST": "http://127.0.0.1:9", "C8Y_TENANT": "t1", "C8Y_USER": "u", "C8Y_PASSWORD": "p"}
+    gc.disable()  # as the entry point starts
+    try:
+        with App(CommonOptions(), stdout=io.StringIO(), stderr=io.StringIO(), environ=environ) as app:
+            app.client()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_entry_point_passes_on_the_exit_code_and_flushes_what_it_wrote() -> None:
+    done = subprocess.run([*ENTRY_POINT, "--version"], capture_output=True, text=True, timeout=60)
+    failed = subprocess.run(
+        [*ENTRY_POINT, "operation", "show", "x y"], capture_output=True, text=True, timeout=60
+    )
+
+    assert (done.returncode, done.stdout.startswith("c8ydm ")) == (0, True)
+    assert failed.returncode == 2 and failed.stderr.startswith("Error: ")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 
 import pytest
-from e2e_support import Run
+from e2e_support import ENTRY_POINT, Run
+from support.sandbox import SandboxInstance
 
 pytestmark = pytest.mark.e2e
 
@@ -36,3 +38,39 @@ def test_json_lists_every_device_without_a_limit(c8ydm: Callable[..., Run]) -> N
 
 def test_limit_below_one_is_a_usage_error(c8ydm: Callable[..., Run]) -> None:
     assert c8ydm("device", "list", "--limit", "0").code == 2
+
+
+def test_every_line_of_a_long_listing_reaches_the_pipe_before_the_process_ends(
+    hundred_sandbox: SandboxInstance, c8ydm_for: Callable[[SandboxInstance], Callable[..., Run]]
+) -> None:
+    # The entry point ends the process with os._exit once the command is done: whatever was still
+    # buffered for stdout must have been flushed first.
+    result = c8ydm_for(hundred_sandbox)("device", "list", "-o", "jsonl")
+
+    assert result.code == 0 and result.stderr == ""
+    assert len(result.stdout.splitlines()) == 100
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_reader_that_stops_early_ends_the_listing_quietly_with_141(
+    fmt: str,
+    hundred_sandbox: SandboxInstance,
+    c8ydm_environment: Callable[[SandboxInstance], dict[str, str]],
+) -> None:
+    # `c8ydm device list | head -1`: 100 devices are more than a pipe holds, so writing fails once the
+    # reader has gone; the listing stops like any Unix tool would (128 + SIGPIPE), with no error text.
+    process = subprocess.Popen(
+        [*ENTRY_POINT, "device", "list", "-o", fmt, "--limit", "100"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=c8ydm_environment(hundred_sandbox),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    code = process.wait(timeout=60)
+
+    assert first
+    assert (code, stderr) == (141, "")
