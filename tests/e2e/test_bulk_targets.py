@@ -44,3 +44,34 @@ def test_a_typed_firmware_reaches_only_the_devices_of_its_type_in_a_mixed_group(
                   "--type", "c8y_Gateway", "--start", "+1h")  # fmt: skip
     assert twice.code == 7 and f"bulk operation {again.json()['id']} already sends" in twice.stderr
     assert c8ydm("bulk", "cancel", again.json()["id"], "--yes").code == 0
+
+
+def test_a_copied_operation_keeps_the_device_type_of_the_firmware_it_installed(
+    c8ydm: Callable[..., Run],
+) -> None:
+    added = c8ydm("firmware", "add", "e2e-copied-gw", "--version", "1.0", "--url", "https://fw.example.com/cgw",
+                  "--description", "gateways", "--device-type", "c8y_Gateway")  # fmt: skip
+    assert added.code == 0, added.stderr
+    installed = c8ydm(
+        "device", "install", "gateway-0002", "--firmware", "e2e-copied-gw@1.0", "--wait", "-o", "json"
+    )
+    assert installed.code == 0, installed.stderr
+    source = installed.json()["operations"][0]["id"]
+
+    refused = c8ydm("bulk", "create", "--from-operation", source, "--group", "Field test")
+    wrong_type = c8ydm("bulk", "create", "--from-operation", source, "--type", "c8y_Linux")
+    created = c8ydm("bulk", "create", "--from-operation", source, "--group", "Field test",
+                    "--type", "c8y_Gateway", "--start", "+1h", "-o", "json")  # fmt: skip
+
+    assert refused.code == 2
+    assert "Error: 'e2e-copied-gw' is for devices of type 'c8y_Gateway', but group 'Field test' holds 2 " in (
+        refused.stderr
+    )
+    assert wrong_type.code == 2
+    assert "'e2e-copied-gw' is for devices of type 'c8y_Gateway', not 'c8y_Linux'" in wrong_type.stderr
+    assert created.code == 0, created.stderr
+    group = created.json()["groupId"]
+    hidden = c8ydm("group", "show", str(group), "-o", "json")
+    assert hidden.code == 0, hidden.stderr
+    assert "type eq 'c8y_Gateway'" in hidden.json()["c8y_DeviceQueryString"]
+    assert c8ydm("bulk", "cancel", created.json()["id"], "--yes").code == 0

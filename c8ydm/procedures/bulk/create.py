@@ -50,6 +50,7 @@ from c8ydm.procedures.bulk.prototypes import (
     software_prototype,
 )
 from c8ydm.procedures.bulk.schedule import check_ramp, parse_start
+from c8ydm.procedures.bulk.source_types import source_device_types
 from c8ydm.procedures.bulk.sources import check_source
 from c8ydm.procedures.bulk.targets import restrict_to_device_type
 from c8ydm.procedures.reconcile import Report
@@ -128,7 +129,8 @@ def _prototype(client: Client, request: BulkRequest) -> Prototype:
     if request.operation_id is not None:
         source = client.operations.get(request.operation_id)
         check_source(source, allow_full_state=request.allow_full_state, force=request.force)
-        return Prototype(operation_prototype(source))
+        # The entries behind the copy keep their device types (``source_types``): never bypassed.
+        return Prototype(operation_prototype(source), source_device_types(client, source))
     if request.firmware is not None:
         return firmware_prototype(client, PackageSpec.parse(request.firmware), patch=request.patch)
     if request.config is not None:
@@ -195,7 +197,8 @@ def _target_label(plan: BulkPlan) -> str:
 def plan_bulk(client: Client, request: BulkRequest) -> BulkPlan:
     """Build the prototype, check the ramp, resolve the target; nothing is created.
 
-    GET the source (operation or repository entries), the ramp bounds (§11.3), the group, the
+    GET the source (operation or repository entries; a copied operation's entries too, for their device
+    types: ``source_types``), the ramp bounds (§11.3), the group, the
     devices of the target by type (``targets``), the number of devices matching the query (a bad
     query fails here: 422, exit 8), and unfinished bulk operations (``once.find_duplicate``).
     """
