@@ -142,3 +142,35 @@ def _device_id(client: httpx.Client, name: str) -> str:
     return str(
         client.get("/inventory/managedObjects", params={"query": query}).json()["managedObjects"][0]["id"]
     )
+
+
+def test_a_bulk_create_killed_after_its_hidden_group_was_made_reuses_that_group(
+    sandbox: SandboxInstance,
+    c8ydm: Callable[..., Run],
+    c8ydm_environment: Callable[[SandboxInstance], dict[str, str]],
+) -> None:
+    assert c8ydm("firmware", "add", "e2e-killed-bulk", "--version", "1.0", "--url",
+                 "https://fw.example.com/kb", "--description", "killed bulk").code == 0  # fmt: skip
+    selection = "(type eq 'c8y_Linux') and (name eq 'linux-0004')"  # a query no other test uses
+    create = ("bulk", "create", "--firmware", "e2e-killed-bulk@1.0", "--query", selection, "--start", "+1h")
+    assert kill_during(sandbox, c8ydm_environment(sandbox), "^POST /inventory/managedObjects$", *create)
+    [left] = hidden_groups_for(sandbox, selection)  # the killed run's group; its bulk never came
+
+    resumed = c8ydm(*create, "-o", "json")
+
+    assert resumed.code == 0, resumed.stderr
+    assert f"Hidden group {left['id']} for this selection was left by an interrupted run: reused." in (
+        resumed.stderr
+    )
+    assert [group["id"] for group in hidden_groups_for(sandbox, selection)] == [left["id"]]
+    assert str(resumed.json()["groupId"]) == left["id"]
+    assert c8ydm("bulk", "cancel", resumed.json()["id"], "--yes").code == 0
+
+
+def hidden_groups_for(sandbox: SandboxInstance, device_query: str) -> list[dict[str, Any]]:
+    with api(sandbox) as client:
+        found = client.get(
+            "/inventory/managedObjects",
+            params={"query": "$filter=(type eq 'c8y_DynamicGroup')", "pageSize": 2000},
+        ).json()["managedObjects"]
+    return [group for group in found if group.get("c8y_DeviceQueryString") == device_query]

@@ -13,7 +13,7 @@ import respx
 from device_fakes import BULK, MO, OPS, body_of, client, entry_query, page, router, versions_query
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import ConflictError, InputError
+from c8ydm.api.errors import C8yError, ConflictError, InputError
 from c8ydm.api.models.devicecontrol import BulkOperation, Operation
 from c8ydm.cli.exitcodes import exit_code_for
 from c8ydm.procedures.bulk.create import BulkRequest, execute_bulk, plan_bulk
@@ -299,3 +299,71 @@ def test_only_a_bulk_operation_that_has_not_ended_can_be_cancelled(
 
 
 _ = OPS
+
+
+# -- a hidden group left by a killed run ---------------------------------------------------------
+ORPHANS_77 = (
+    "$filter=(((type eq 'c8y_DynamicGroup') and (has(c8ydm_Origin))) and (c8y_DeviceQueryString eq "
+    "'$filter=\\(\\(bygroupid\\(77\\)\\) and \\(type eq ''c8y_Gateway''\\)\\)'))"
+)
+LEFT_BEHIND = {"id": "480", "name": "Bulk operations group", "type": "c8y_DynamicGroup",
+               "c8y_IsDynamicGroup": {"invisible": {}}, "c8y_DeviceQueryString": GATEWAYS_OF_77,
+               "c8ydm_Origin": origin("a-killed-run")}  # fmt: skip
+
+
+def gateway_plan(client: Client, router: respx.MockRouter, bulks: list[dict[str, Any]]) -> Any:
+    counting(
+        router,
+        {GATEWAYS_OF_77: 1, OTHERS_OF_77: 2},
+        {
+            entry_query("c8y_Firmware", "gw-os"): [GATEWAY_FW],
+            versions_query("100"): [GW_VERSION],
+            GROUP_QUERY.format("Field test"): [FIELD_TEST],
+            ORPHANS_77: [LEFT_BEHIND],
+        },
+    )
+    router.get(url__startswith="https://t100.example.com/tenant/system/options/").respond(404, json={})
+    router.get(BULK).respond(200, json=page("bulkOperations", bulks))
+    request = BulkRequest(firmware="gw-os@2.5", group="Field test", device_types=("c8y_Gateway",))
+    return plan_bulk(client, request)
+
+
+def test_a_hidden_group_a_killed_run_left_for_the_same_selection_is_reused(
+    client: Client, router: respx.MockRouter
+) -> None:
+    plan = gateway_plan(client, router, [])
+    hidden = router.post(MO).respond(201, json={"id": "500"})
+    bulk = router.post(BULK).respond(201, json={"id": "9", "groupId": "480"})
+    said: list[str] = []
+
+    execute_bulk(client, plan, report=said.append)
+
+    assert hidden.call_count == 0 and body_of(bulk)["groupId"] == "480"
+    assert said == ["Hidden group 480 for this selection was left by an interrupted run: reused."]
+
+
+def test_a_hidden_group_that_a_bulk_operation_uses_is_not_taken(
+    client: Client, router: respx.MockRouter
+) -> None:
+    finished = {"id": "40", "groupId": "480", "status": "COMPLETED", "generalStatus": "SUCCESSFUL",
+                "operationPrototype": PROTOTYPE}  # fmt: skip
+    plan = gateway_plan(client, router, [finished])
+    hidden = router.post(MO).respond(201, json={"id": "500"})
+    bulk = router.post(BULK).respond(201, json={"id": "9", "groupId": "500"})
+
+    execute_bulk(client, plan)
+
+    assert hidden.call_count == 1 and body_of(bulk)["groupId"] == "500"
+
+
+def test_a_reused_group_is_not_removed_when_the_tenant_refuses_the_bulk_operation(
+    client: Client, router: respx.MockRouter
+) -> None:
+    plan = gateway_plan(client, router, [])
+    router.post(BULK).respond(422, json={"error": "devicecontrol/invalid", "message": "no"})
+    removed = router.delete(f"{MO}/480").respond(204)
+
+    with pytest.raises(C8yError):
+        execute_bulk(client, plan)
+
+    assert removed.call_count == 0  # only a group this run created is removed again

@@ -40,6 +40,7 @@ from c8ydm.procedures.bulk.once import (
     create_query_group_once,
     duplicate_error,
     find_duplicate,
+    find_orphan_query_group,
 )
 from c8ydm.procedures.bulk.profile import profile_prototype
 from c8ydm.procedures.bulk.prototypes import (
@@ -229,13 +230,20 @@ def create_query_group(client: Client, device_query: str, *, report: Report | No
 
 
 def execute_bulk(client: Client, plan: BulkPlan, *, report: Report | None = None) -> BulkOperation:
-    """Create the hidden group (for a query) and the bulk operation, each exactly once.
+    """Create the hidden group (for a query) and the bulk operation, each exactly once. A hidden group
+    an interrupted run left for the same query is reused; only a group this run created is removed
+    again when the tenant refuses the bulk operation.
 
-    POST /inventory/managedObjects (hidden group, §11.3), POST /devicecontrol/bulkoperations
+    GET hidden groups of the query (``find_orphan_query_group``), POST /inventory/managedObjects
+    (hidden group, §11.3), POST /devicecontrol/bulkoperations
     """
     group = plan.group
     if group is None:
-        group = plan.created_group = create_query_group(client, str(plan.device_query), report=report)
+        group = find_orphan_query_group(client, str(plan.device_query))
+        if group is None:
+            group = plan.created_group = create_query_group(client, str(plan.device_query), report=report)
+        elif report is not None:
+            report(f"Hidden group {group.id} for this selection was left by an interrupted run: reused.")
     request = plan.request
     try:
         return create_bulk(

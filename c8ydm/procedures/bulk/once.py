@@ -6,6 +6,8 @@
   parent) and the same prototype, are adopted instead of a second one being created.
 - **The hidden group** of a device selection (§11.3) carries the marker too (a custom fragment on a
   managed object; the UI's body has none), so that it is found the same way.
+- **A killed run** may leave a hidden group whose bulk operation was never created; the next run
+  for the same device query reuses it (``find_orphan_query_group``) instead of making another.
 - **A re-run** (a new process, so a new run id) of a command whose bulk operation is still
   SCHEDULED or EXECUTING would send every device the same operation again: ``find_duplicate``
   finds an unfinished bulk operation with the same prototype (markers aside) for the same group,
@@ -104,6 +106,34 @@ def create_query_group_once(
 
     create = lambda: client.inventory.create(body)  # noqa: E731
     return create_once(client, create, lookup, what="hidden group", report=report)
+
+
+def find_orphan_query_group(client: Client, device_query: str) -> ManagedObject | None:
+    """A hidden group c8ydm made for this very device query that no bulk operation uses: what a run
+    killed between creating the group and creating its bulk operation left behind (issue 14: a
+    ``kill -9`` leaves no debris once the command is run again). Reusing it is safe even if another
+    run adopts it at the same moment: a dynamic group is nothing but its query.
+
+    GET /inventory/managedObjects?query=$filter=((type eq 'c8y_DynamicGroup') and (has(c8ydm_Origin))
+        and (c8y_DeviceQueryString eq '<query>'))
+    and, only when there is such a group, GET /devicecontrol/bulkoperations?withDeleted=true
+        &pageSize=2000 (every bulk operation: one that uses the group, in any state, keeps it)
+    """
+    scope = Q.eq("type", "c8y_DynamicGroup") & Q.has(FRAGMENT) & Q.eq(QUERY_FRAGMENT, device_query)
+    found = client.inventory.list(query=build(scope), page_size=LOOKUP_PAGE_SIZE, limit=LOOKUP_PAGE_SIZE)
+    candidates = [  # `*` in a query is a wildcard for `eq`: compared exactly here
+        group
+        for group in found
+        if group.fragment(QUERY_FRAGMENT) == device_query and group.name == HIDDEN_GROUP_NAME
+    ]
+    if not candidates:
+        return None
+    used = {
+        str(bulk.group_id)
+        for bulk in client.bulk_operations.list(page_size=LOOKUP_PAGE_SIZE)
+        if bulk.group_id
+    }
+    return next((group for group in candidates if str(group.id) not in used), None)
 
 
 def _query_of(client: Client, group_id: str | None) -> str | None:
