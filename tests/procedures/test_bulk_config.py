@@ -128,8 +128,8 @@ def test_a_query_is_read_with_q_and_the_bulk_goes_to_a_hidden_group(
     query = "$filter=(c8y_SupportedConfigurations eq 'tedge.toml')"
     script(tenant)
     tenant.on("GET", MO_PATH, page([dev("1", "linux-1"), dev("2", "linux-2")], totalPages=2), q=query)
-    orphans = r"$filter=(((type eq 'c8y_DynamicGroup') and (has(c8ydm_Origin))) and (c8y_DeviceQueryString eq "
-    orphans += r"'$filter=\(c8y_SupportedConfigurations eq ''tedge.toml''\)'))"
+    orphans = r"$filter=(((type eq 'c8y_DynamicGroup') and (has(c8ydm_Origin))) and "
+    orphans += r"(c8y_DeviceQueryString eq '$filter=\(c8y_SupportedConfigurations eq ''tedge.toml''\)'))"
     tenant.on("GET", MO_PATH, page([]), query=orphans)  # no hidden group left by an interrupted run
     tenant.on("POST", MO_PATH, {"id": "77", "name": "Bulk operations group"})
     tenant.on("POST", BULK, {"id": "42", "status": "ACTIVE"})
