@@ -198,7 +198,15 @@ def start(
     state = write_state(resolved, process.pid)
     if seed_wait is not None:
         seed_wait = max(SEED_WAIT_FLOOR_SECONDS, began + seed_wait - time.monotonic())
-    return {**state, "running": True, "seeded": wait_for_seed(url, process.pid, seed_wait)}
+    seeded = wait_for_seed(url, process.pid, seed_wait)
+    return {**state, **_fleet(url, process.pid), "running": True, "seeded": seeded}
+
+
+def _fleet(url: str, pid: int) -> dict[str, int]:
+    """``{"devices": N}``: the fleet the server holds. A data dir keeps the fleet of its first start,
+    so ``--devices`` of a later start (what the state file records) may differ from it."""
+    answer = probe(url, pid)
+    return {"devices": answer[1]} if answer is not None and answer[1] >= 0 else {}
 
 
 def wait_for_seed(url: str, pid: int, seconds: float | None) -> int:
@@ -228,7 +236,8 @@ def status(data_dir: Path | str | None = None) -> dict[str, Any]:
     pid = int(state.get("pid") or 0)
     answer = probe(str(state["url"]), pid) if pid > 0 and pid_alive(pid) and state.get("url") else None
     seeded = {"seeded": answer[0]} if answer is not None and answer[0] >= 0 else {}
-    return {**state, "running": answer is not None, **seeded}
+    fleet = {"devices": answer[1]} if answer is not None and answer[1] >= 0 else {}  # see _fleet
+    return {**state, "running": answer is not None, **seeded, **fleet}
 
 
 def stop(data_dir: Path | str | None = None, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:

@@ -109,3 +109,27 @@ def test_session_option_names_the_session_and_a_taken_name_starts_nothing(
     assert taken.code == 2
     assert taken.json()["error"]["message"] == f"session 'rehearsal' is already saved for {tmp_path / 'c'}"
     assert not (tmp_path / "d" / "sandbox.pid").exists()
+
+
+def test_a_data_dir_keeps_its_fleet_and_a_later_devices_count_is_reported_not_applied(
+    run_c8ydm: Callable[..., Run], tmp_path: Path
+) -> None:
+    env = {"C8YDM_SANDBOX_DIR": str(tmp_path / "fleet")}
+    start = ("sandbox", "start", "--port", "0", "-o", "json")
+    try:
+        first = run_c8ydm(*start, "--devices", "2", env=env)
+        run_c8ydm("sandbox", "stop", env=env)
+        again = run_c8ydm(*start, "--devices", "5", env=env)
+        plain = run_c8ydm(*start, env=env)  # running already, no --devices: nothing to say
+        status = run_c8ydm("sandbox", "status", "-o", "json", env=env)
+    finally:
+        run_c8ydm("sandbox", "stop", env=env)
+
+    assert (first.code, first.json()["devices"], "Warning" in first.stderr) == (0, 2, False)
+    assert (again.code, again.json()["devices"]) == (0, 2)
+    assert (
+        "Warning: this data dir already holds a fleet of 2 devices, so --devices 5 is not applied: "
+        "`c8ydm sandbox reset` first for a new fleet, or start another --data-dir\n"
+    ) in again.stderr
+    assert (plain.code, "Warning" in plain.stderr) == (0, False)
+    assert (status.json()["devices"], status.json()["seeded"]) == (2, 2)

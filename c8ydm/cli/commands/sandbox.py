@@ -106,6 +106,7 @@ def _serve_in_foreground(
     control.serve(config)
 
 
+DEFAULT_DEVICES = 10  # a new data dir's fleet when --devices is not given
 MAX_DEVICES = 100_000  # the seed writes every device at the first start: beyond this it never ends
 PortOption = Annotated[
     int | None,
@@ -157,8 +158,16 @@ def start(
     app: App,
     port: PortOption = None,
     devices: Annotated[
-        int, typer.Option("--devices", metavar="N", min=0, max=MAX_DEVICES, help="Simulated devices.")
-    ] = 10,
+        int | None,
+        typer.Option(
+            "--devices",
+            metavar="N",
+            min=0,
+            max=MAX_DEVICES,
+            help=f"Devices of a new data dir (default {DEFAULT_DEVICES}); a data dir keeps its fleet.",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDir = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
@@ -184,7 +193,7 @@ def start(
         target = str(control.resolve_dir(data_dir))
         settings.sandbox_session_name(target, port=0, is_default_dir=False, requested=app.options.session)
     options: dict[str, Any] = {
-        "devices": devices,
+        "devices": DEFAULT_DEVICES if devices is None else devices,
         "seed": seed,
         "op_delay_seconds": op_delay,
         "failure_rate": failure_rate,
@@ -207,6 +216,12 @@ def start(
         f"session {session!r} selected."
     )
     _seeding_note(app, state)
+    held = state.get("devices")
+    if devices is not None and isinstance(held, int) and held != devices:
+        app.warning(
+            f"this data dir already holds a fleet of {held:,} devices, so --devices {devices:,} is not "
+            "applied: `c8ydm sandbox reset` first for a new fleet, or start another --data-dir"
+        )
     app.render(_record(state, session), columns=COLUMNS)
 
 
