@@ -12,12 +12,17 @@ from e2e_support import Run
 pytestmark = pytest.mark.e2e
 
 
+def add_gateway_firmware(c8ydm: Callable[..., Run], name: str) -> None:
+    """Firmware NAME version 1.0 (an external URL), meant for c8y_Gateway devices only."""
+    added = c8ydm("firmware", "add", name, "--version", "1.0", "--url", f"https://fw.example.com/{name}",
+                  "--description", "gateways", "--device-type", "c8y_Gateway")  # fmt: skip
+    assert added.code == 0, added.stderr
+
+
 def test_a_typed_firmware_reaches_only_the_devices_of_its_type_in_a_mixed_group(
     c8ydm: Callable[..., Run],
 ) -> None:
-    added = c8ydm("firmware", "add", "e2e-typed-gw", "--version", "1.0", "--url", "https://fw.example.com/gw",
-                  "--description", "gateways", "--device-type", "c8y_Gateway")  # fmt: skip
-    assert added.code == 0, added.stderr
+    add_gateway_firmware(c8ydm, "e2e-typed-gw")
     refused = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test")
 
     created = c8ydm("bulk", "create", "--firmware", "e2e-typed-gw@1.0", "--group", "Field test",
@@ -49,9 +54,7 @@ def test_a_typed_firmware_reaches_only_the_devices_of_its_type_in_a_mixed_group(
 def test_a_copied_operation_keeps_the_device_type_of_the_firmware_it_installed(
     c8ydm: Callable[..., Run],
 ) -> None:
-    added = c8ydm("firmware", "add", "e2e-copied-gw", "--version", "1.0", "--url", "https://fw.example.com/cgw",
-                  "--description", "gateways", "--device-type", "c8y_Gateway")  # fmt: skip
-    assert added.code == 0, added.stderr
+    add_gateway_firmware(c8ydm, "e2e-copied-gw")
     installed = c8ydm(
         "device", "install", "gateway-0002", "--firmware", "e2e-copied-gw@1.0", "--wait", "-o", "json"
     )

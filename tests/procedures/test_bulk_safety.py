@@ -174,8 +174,10 @@ def GROUP_OF(doc: dict[str, Any]) -> Any:
     return ManagedObject.model_validate(doc)
 
 
-@pytest.fixture
-def gateway_firmware(router: respx.MockRouter) -> None:
+def mock_gateway_firmware(
+    router: respx.MockRouter, more: dict[str, list[dict[str, Any]]] | None = None
+) -> None:
+    """The gw-os firmware for c8y_Gateway, group "Field test" (1 gateway, 2 others); ``more`` listings."""
     router.get(url__startswith="https://t100.example.com/tenant/system/options/").respond(
         404, json={"error": "x"}
     )
@@ -186,8 +188,14 @@ def gateway_firmware(router: respx.MockRouter) -> None:
             entry_query("c8y_Firmware", "gw-os"): [GATEWAY_FW],
             versions_query("100"): [GW_VERSION],
             GROUP_QUERY.format("Field test"): [FIELD_TEST],
+            **(more or {}),
         },
     )
+
+
+@pytest.fixture
+def gateway_firmware(router: respx.MockRouter) -> None:
+    mock_gateway_firmware(router)
 
 
 def test_a_group_holding_other_device_types_is_refused_before_anything_is_created(
@@ -312,17 +320,7 @@ LEFT_BEHIND = {"id": "480", "name": "Bulk operations group", "type": "c8y_Dynami
 
 
 def gateway_plan(client: Client, router: respx.MockRouter, bulks: list[dict[str, Any]]) -> Any:
-    counting(
-        router,
-        {GATEWAYS_OF_77: 1, OTHERS_OF_77: 2},
-        {
-            entry_query("c8y_Firmware", "gw-os"): [GATEWAY_FW],
-            versions_query("100"): [GW_VERSION],
-            GROUP_QUERY.format("Field test"): [FIELD_TEST],
-            ORPHANS_77: [LEFT_BEHIND],
-        },
-    )
-    router.get(url__startswith="https://t100.example.com/tenant/system/options/").respond(404, json={})
+    mock_gateway_firmware(router, {ORPHANS_77: [LEFT_BEHIND]})
     router.get(BULK).respond(200, json=page("bulkOperations", bulks))
     request = BulkRequest(firmware="gw-os@2.5", group="Field test", device_types=("c8y_Gateway",))
     return plan_bulk(client, request)
