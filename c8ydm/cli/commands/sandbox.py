@@ -70,6 +70,16 @@ def _seeding_note(app: App, state: dict[str, Any]) -> None:
         )
 
 
+def _fleet_note(app: App, state: dict[str, Any], requested: int | None) -> None:
+    """A data dir keeps the fleet of its first start: a different --devices is said, not applied."""
+    held = state.get("devices")
+    if requested is not None and isinstance(held, int) and held != requested:
+        app.warning(
+            f"this data dir already holds a fleet of {held:,} devices, so --devices {requested:,} is not "
+            "applied: `c8ydm sandbox reset` first for a new fleet, or start another --data-dir"
+        )
+
+
 def _save_session(app: App, state: dict[str, Any]) -> str:
     """Save and select the session of this data dir (settings.sandbox_session_name); its name."""
     data_dir = str(state["data_dir"])
@@ -108,6 +118,17 @@ def _serve_in_foreground(
 
 DEFAULT_DEVICES = 10  # a new data dir's fleet when --devices is not given
 MAX_DEVICES = 100_000  # the seed writes every device at the first start: beyond this it never ends
+DevicesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--devices",
+        metavar="N",
+        min=0,
+        max=MAX_DEVICES,
+        help=f"Devices of a new data dir (default {DEFAULT_DEVICES}); a data dir keeps its fleet.",
+        show_default=False,
+    ),
+]
 PortOption = Annotated[
     int | None,
     typer.Option(
@@ -157,17 +178,7 @@ FaultOption = Annotated[
 def start(
     app: App,
     port: PortOption = None,
-    devices: Annotated[
-        int | None,
-        typer.Option(
-            "--devices",
-            metavar="N",
-            min=0,
-            max=MAX_DEVICES,
-            help=f"Devices of a new data dir (default {DEFAULT_DEVICES}); a data dir keeps its fleet.",
-            show_default=False,
-        ),
-    ] = None,
+    devices: DevicesOption = None,
     data_dir: DataDir = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help="Run in this terminal until Ctrl-C.")
@@ -216,12 +227,7 @@ def start(
         f"session {session!r} selected."
     )
     _seeding_note(app, state)
-    held = state.get("devices")
-    if devices is not None and isinstance(held, int) and held != devices:
-        app.warning(
-            f"this data dir already holds a fleet of {held:,} devices, so --devices {devices:,} is not "
-            "applied: `c8ydm sandbox reset` first for a new fleet, or start another --data-dir"
-        )
+    _fleet_note(app, state, devices)
     app.render(_record(state, session), columns=COLUMNS)
 
 
