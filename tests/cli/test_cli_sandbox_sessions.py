@@ -133,3 +133,25 @@ def test_a_data_dir_keeps_its_fleet_and_a_later_devices_count_is_reported_not_ap
     ) in again.stderr
     assert (plain.code, "Warning" in plain.stderr) == (0, False)
     assert (status.json()["devices"], status.json()["seeded"]) == (2, 2)
+
+
+def test_a_foreground_sandbox_serves_with_the_garbage_collector_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The entry point turns the collector off for start-up and the client turns it on again; a
+    # foreground sandbox builds no client but serves for hours, so it must turn it on itself.
+    import gc
+
+    from c8ydm.cli.main import run
+    from c8ydm.sandbox import control
+
+    seen: list[bool] = []
+    monkeypatch.setattr(control, "serve", lambda config: seen.append(gc.isenabled()))
+    monkeypatch.setenv("C8YDM_CONFIG_DIR", str(tmp_path / "config"))
+    gc.disable()
+    try:
+        code = run(["sandbox", "start", "--foreground", "--port", "0", "--data-dir", str(tmp_path / "fg")])
+    finally:
+        gc.enable()
+
+    assert (code, seen) == (0, [True])

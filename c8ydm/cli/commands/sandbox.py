@@ -113,6 +113,9 @@ def _serve_in_foreground(
         "port": config.port,
     }
     app.message(f"Session {_save_session(app, state)!r} selected. Stop with Ctrl-C.")
+    import gc
+
+    gc.enable()  # off since start-up (cli/main.entry) and no client turns it on: a server runs for long
     control.serve(config)
 
 
