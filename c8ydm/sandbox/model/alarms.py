@@ -23,8 +23,15 @@ from starlette.requests import Request
 
 from c8ydm.sandbox.core.errors import C8yHTTPError
 from c8ydm.sandbox.core.responses import flag, vendor
-from c8ydm.sandbox.core.store import format_time, parse_time
-from c8ydm.sandbox.model.mo import mo_url
+from c8ydm.sandbox.model.sourced import (
+    apply_update,
+    checked_source,
+    render_sourced,
+    sort_newest_first,
+    source_ref,
+    stored_time,
+    time_range,
+)
 
 if TYPE_CHECKING:
     from c8ydm.sandbox.state import SandboxState
@@ -42,13 +49,6 @@ def _invalid(message: str) -> C8yHTTPError:
     return C8yHTTPError(422, "alarm/validationError", message)
 
 
-def _time(value: Any, name: str) -> str:
-    try:
-        return format_time(parse_time(str(value)))
-    except ValueError:
-        raise _invalid(f"{name} is not a date: {value!r}") from None
-
-
 def _check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise _invalid(f"{name} must be one of {', '.join(choices)}, not {value!r}")
@@ -57,18 +57,10 @@ def _check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
 
 def create_alarm(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
     """Store a new alarm, or count one more occurrence of an open one (de-duplication); 422 if bad."""
-    source = body.get("source")
-    if not isinstance(source, dict) or not source.get("id"):
-        raise _invalid("source.id is required")
-    for name in ("type", "text", "time"):
-        if not isinstance(body.get(name), str) or not body[name]:
-            raise _invalid(f"{name} is required")
+    device = checked_source(state, body, _invalid)
     severity = _check_choice(body.get("severity"), "severity", SEVERITIES)
     status = _check_choice(body.get("status", "ACTIVE"), "status", STATUSES)
-    device = state.store.get("managedObjects", str(source["id"]))
-    if device is None:
-        raise _invalid(f"source {source['id']} does not exist")
-    now, moment = state.store.now(), _time(body["time"], "time")
+    now, moment = state.store.now(), stored_time(body["time"], "time", _invalid)
     if status in OPEN_STATUSES:
         for existing in state.store.find("alarms", type=body["type"]):
             if existing["source"]["id"] == device["id"] and existing.get("status") in OPEN_STATUSES:
@@ -78,7 +70,7 @@ def create_alarm(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
                 return existing
     doc = {k: v for k, v in body.items() if k not in SERVER_FIELDS and v is not None}
     doc.update(
-        source={"id": device["id"], **({"name": device["name"]} if "name" in device else {})},
+        source=source_ref(device),
         severity=severity,
         status=status,
         time=moment,
@@ -90,10 +82,7 @@ def create_alarm(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_alarm(base: str, doc: dict[str, Any]) -> dict[str, Any]:
-    rendered = {k: v for k, v in doc.items() if not k.startswith("_")}
-    rendered["self"] = f"{base}/alarm/alarms/{doc['id']}"
-    rendered["source"] = {**doc["source"], "self": mo_url(base, doc["source"]["id"])}
-    return rendered
+    return render_sourced(base, doc, "/alarm/alarms")
 
 
 def _values(request: Request, name: str) -> set[str]:
@@ -122,11 +111,6 @@ def _sources(state: SandboxState, request: Request) -> set[str] | None:
     return found
 
 
-def _range(request: Request, low: str, high: str) -> tuple[str | None, str | None]:
-    q = request.query_params
-    return (_time(q[low], low) if q.get(low) else None, _time(q[high], high) if q.get(high) else None)
-
-
 def _in(value: str, bounds: tuple[str | None, str | None]) -> bool:
     # Stored times are all UTC with milliseconds, so string order is time order.
     low, high = bounds
@@ -142,9 +126,9 @@ def select_alarms(state: SandboxState, request: Request) -> list[dict[str, Any]]
     if resolved is not None:
         statuses = {"CLEARED"} if resolved.lower() == "true" else set(OPEN_STATUSES)
     ranges = (
-        ("time", _range(request, "dateFrom", "dateTo")),
-        ("creationTime", _range(request, "createdFrom", "createdTo")),
-        ("lastUpdated", _range(request, "lastUpdatedFrom", "lastUpdatedTo")),
+        ("time", time_range(request, "dateFrom", "dateTo", _invalid)),
+        ("creationTime", time_range(request, "createdFrom", "createdTo", _invalid)),
+        ("lastUpdated", time_range(request, "lastUpdatedFrom", "lastUpdatedTo", _invalid)),
     )
     result = []
     for doc in state.store.scan("alarms"):  # read-only: filtered, sorted and rendered only
@@ -156,8 +140,7 @@ def select_alarms(state: SandboxState, request: Request) -> list[dict[str, Any]]
             continue
         if all(_in(doc[key], bounds) for key, bounds in ranges):
             result.append(doc)
-    result.sort(key=lambda d: (d["time"], int(d["id"]) if d["id"].isdigit() else 0), reverse=True)
-    return result
+    return sort_newest_first(result)
 
 
 def get_alarm(state: SandboxState, alarm_id: str) -> dict[str, Any]:
@@ -176,13 +159,4 @@ def update_alarm(state: SandboxState, doc: dict[str, Any], body: dict[str, Any])
         _check_choice(body["status"], "status", STATUSES)
     if "severity" in body:
         _check_choice(body["severity"], "severity", SEVERITIES)
-    for key, value in body.items():
-        if key in SERVER_FIELDS:
-            continue
-        if value is None:
-            doc.pop(key, None)
-        else:
-            doc[key] = value
-    doc["lastUpdated"] = state.store.now()
-    state.store.put("alarms", doc["id"], doc)
-    return doc
+    return apply_update(state, "alarms", doc, body, SERVER_FIELDS)

@@ -15,8 +15,15 @@ from starlette.requests import Request
 
 from c8ydm.sandbox.core.errors import C8yHTTPError
 from c8ydm.sandbox.core.responses import flag, vendor
-from c8ydm.sandbox.core.store import format_time, parse_time
-from c8ydm.sandbox.model.mo import mo_url
+from c8ydm.sandbox.model.sourced import (
+    apply_update,
+    checked_source,
+    render_sourced,
+    sort_newest_first,
+    source_ref,
+    stored_time,
+    time_range,
+)
 
 if TYPE_CHECKING:
     from c8ydm.sandbox.state import SandboxState
@@ -25,30 +32,19 @@ MEDIA = vendor("event")
 READ_ONLY = frozenset({"id", "self", "source", "type", "time", "creationTime", "lastUpdated", "c8y_IsBinary"})
 
 
-def _time(value: Any, name: str) -> str:
-    try:
-        return format_time(parse_time(str(value)))
-    except ValueError:
-        raise C8yHTTPError(422, "event/validationError", f"{name} is not a date: {value!r}") from None
+def _invalid(message: str) -> C8yHTTPError:
+    return C8yHTTPError(422, "event/validationError", message)
 
 
 def create_event(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
     """Validate and store an event (also for the device simulation); 422 on a bad body."""
-    source = body.get("source")
-    if not isinstance(source, dict) or not source.get("id"):
-        raise C8yHTTPError(422, "event/validationError", "source.id is required")
-    for name in ("type", "text", "time"):
-        if not isinstance(body.get(name), str) or not body[name]:
-            raise C8yHTTPError(422, "event/validationError", f"{name} is required")
-    device = state.store.get("managedObjects", str(source["id"]))
-    if device is None:
-        raise C8yHTTPError(422, "event/validationError", f"source {source['id']} does not exist")
+    device = checked_source(state, body, _invalid)
     now = state.store.now()
     doc = {k: v for k, v in body.items() if k not in READ_ONLY and v is not None}
     doc.update(
-        source={"id": device["id"], **({"name": device["name"]} if "name" in device else {})},
+        source=source_ref(device),
         type=body["type"],
-        time=_time(body["time"], "time"),
+        time=stored_time(body["time"], "time", _invalid),
         creationTime=now,
         lastUpdated=now,
     )
@@ -56,21 +52,13 @@ def create_event(state: SandboxState, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_event(base: str, doc: dict[str, Any]) -> dict[str, Any]:
-    rendered = {k: v for k, v in doc.items() if not k.startswith("_")}
-    rendered["self"] = f"{base}/event/events/{doc['id']}"
-    rendered["source"] = {**doc["source"], "self": mo_url(base, doc["source"]["id"])}
-    return rendered
-
-
-def _range(request: Request, low: str, high: str) -> tuple[str | None, str | None]:
-    q = request.query_params
-    return (_time(q[low], low) if q.get(low) else None, _time(q[high], high) if q.get(high) else None)
+    return render_sourced(base, doc, "/event/events")
 
 
 def select_events(state: SandboxState, request: Request) -> list[dict[str, Any]]:
     q = request.query_params
-    date_from, date_to = _range(request, "dateFrom", "dateTo")
-    created_from, created_to = _range(request, "createdFrom", "createdTo")
+    date_from, date_to = time_range(request, "dateFrom", "dateTo", _invalid)
+    created_from, created_to = time_range(request, "createdFrom", "createdTo", _invalid)
     result = []
     for doc in state.store.scan("events"):  # read-only: filtered, sorted and rendered only
         if q.get("source") and doc["source"]["id"] != q["source"]:
@@ -87,7 +75,7 @@ def select_events(state: SandboxState, request: Request) -> list[dict[str, Any]]
         ):
             continue
         result.append(doc)
-    result.sort(key=lambda d: (d["time"], int(d["id"]) if d["id"].isdigit() else 0), reverse=True)
+    sort_newest_first(result)
     if flag(request, "revert"):
         result.reverse()
     return result
@@ -102,13 +90,4 @@ def get_event(state: SandboxState, event_id: str) -> dict[str, Any]:
 
 def update_event(state: SandboxState, doc: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Apply a PUT body: `text` and custom fragments only (None removes one); source, type, time stay."""
-    for key, value in body.items():
-        if key in READ_ONLY:
-            continue
-        if value is None:
-            doc.pop(key, None)
-        else:
-            doc[key] = value
-    doc["lastUpdated"] = state.store.now()
-    state.store.put("events", doc["id"], doc)
-    return doc
+    return apply_update(state, "events", doc, body, READ_ONLY)
