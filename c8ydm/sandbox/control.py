@@ -198,32 +198,33 @@ def start(
     state = write_state(resolved, process.pid)
     if seed_wait is not None:
         seed_wait = max(SEED_WAIT_FLOOR_SECONDS, began + seed_wait - time.monotonic())
-    seeded = wait_for_seed(url, process.pid, seed_wait)
-    return {**state, **_fleet(url, process.pid), "running": True, "seeded": seeded}
-
-
-def _fleet(url: str, pid: int) -> dict[str, int]:
-    """``{"devices": N}``: the fleet the server holds. A data dir keeps the fleet of its first start,
-    so ``--devices`` of a later start (what the state file records) may differ from it."""
-    answer = probe(url, pid)
-    return {"devices": answer[1]} if answer is not None and answer[1] >= 0 else {}
+    seeded, fleet = _wait_for_fleet(url, process.pid, seed_wait)
+    # A data dir keeps the fleet of its first start: `devices` is the fleet the server holds, which
+    # the --devices of a later start (what the state file records) may not be.
+    return {**state, **({"devices": fleet} if fleet is not None else {}), "running": True, "seeded": seeded}
 
 
 def wait_for_seed(url: str, pid: int, seconds: float | None) -> int:
     """The devices seeded once all are, or after `seconds` (None: no limit while the seed advances;
     it stops waiting when the server stops answering or the seed stalls for START_TIMEOUT_SECONDS)."""
+    return _wait_for_fleet(url, pid, seconds)[0]
+
+
+def _wait_for_fleet(url: str, pid: int, seconds: float | None) -> tuple[int, int | None]:
+    """`wait_for_seed`, with the size of the fleet the server last reported (None: no answer)."""
     deadline = None if seconds is None else time.monotonic() + seconds
-    last, last_change = -1, time.monotonic()
+    last, last_change, fleet = -1, time.monotonic(), None
     while True:
         answer = probe(url, pid)
         if answer is None:
-            return max(last, 0)
+            return max(last, 0), fleet
         seeded, devices = answer
+        fleet = devices if devices >= 0 else None
         now = time.monotonic()
         if seeded != last:
             last, last_change = seeded, now
         if seeded >= devices or (deadline is not None and now >= deadline):
-            return seeded
+            return seeded, fleet
         if now - last_change > START_TIMEOUT_SECONDS:
             raise SandboxError(f"the sandbox stopped seeding its devices at {seeded} of {devices}")
         time.sleep(POLL_INTERVAL_SECONDS)
@@ -236,7 +237,7 @@ def status(data_dir: Path | str | None = None) -> dict[str, Any]:
     pid = int(state.get("pid") or 0)
     answer = probe(str(state["url"]), pid) if pid > 0 and pid_alive(pid) and state.get("url") else None
     seeded = {"seeded": answer[0]} if answer is not None and answer[0] >= 0 else {}
-    fleet = {"devices": answer[1]} if answer is not None and answer[1] >= 0 else {}  # see _fleet
+    fleet = {"devices": answer[1]} if answer is not None and answer[1] >= 0 else {}  # see start()
     return {**state, "running": answer is not None, **seeded, **fleet}
 
 
