@@ -134,6 +134,11 @@ def report(error: BaseException, args: Sequence[str]) -> int:
     return int(code)
 
 
+def exit_status(done: SystemExit) -> int:
+    """The process exit status of a ``SystemExit``, as Python gives it (None 0, text 1)."""
+    return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+
+
 def run(args: Sequence[str]) -> int:
     """Run one command line; returns the exit code instead of raising."""
     from c8ydm.cli.context import reset_current
@@ -144,7 +149,7 @@ def run(args: Sequence[str]) -> int:
 
         result = build_root().main(list(args), prog_name="c8ydm", standalone_mode=False)
     except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        return exit_status(done)
     except BaseException as error:
         return report(error, args)
     if result == 130:  # Typer turns KeyboardInterrupt into Exit(130)
@@ -187,11 +192,9 @@ def entry() -> None:
         main()
         code = 0
     except SystemExit as done:
-        if isinstance(done.code, int) or done.code is None:
-            code = done.code or 0
-        else:
-            sys.stderr.write(f"{done.code}\n")
-            code = 1
+        if not (isinstance(done.code, int) or done.code is None):
+            sys.stderr.write(f"{done.code}\n")  # what Python prints for sys.exit("text")
+        code = exit_status(done)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
