@@ -290,11 +290,18 @@ def _tls_verify(base_url: str, verify: bool) -> bool:
     return verify if base_url.lower().startswith("https://") else False
 
 
-def decode_json(response: httpx.Response) -> Any:
-    """The JSON body, or None when the body is empty (e.g. a 201 or 204 without content)."""
+def decode_json(response: httpx.Response, *, verbatim: str | None = None) -> Any:
+    """The JSON body, or None when the body is empty (e.g. a 201 or 204 without content).
+
+    ``verbatim``: the name of a collection's array whose objects keep their source text
+    (``verbatim.decode_page``), for output that writes them out unchanged."""
     if not response.content:
         return None
     try:
+        if verbatim is not None:
+            from c8ydm.api.verbatim import decode_page
+
+            return decode_page(response.content, verbatim)
         return jsonlib.loads(response.content)
     except ValueError:
         content_type = response.headers.get("Content-Type", "?")

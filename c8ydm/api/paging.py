@@ -14,7 +14,9 @@ be needed), so writing out a long listing and the tenant's work on the following
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -123,9 +125,11 @@ def iter_pages(
     params: Mapping[str, Any] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     max_items: int | None = None,
+    verbatim: bool = False,
 ) -> Iterator[list[dict[str, Any]]]:
     """Each non-empty page's items under ``key``, the next pages fetched while this one is consumed;
-    no page is requested once ``max_items`` items were delivered.
+    no page is requested once ``max_items`` items were delivered. ``verbatim``: the items are
+    ``verbatim.Verbatim`` objects that keep the tenant's text for output that passes them through.
 
     GET ``path`` with ``pageSize``/``currentPage`` (``withTotalPages=true`` on the first request).
     """
@@ -137,20 +141,29 @@ def iter_pages(
     first_query = {**base, "currentPage": number}
     first_query.setdefault("withTotalPages", True)
 
-    def fetch(query: Mapping[str, Any]) -> httpx.Response:
-        # The worker only sends and receives: the caller decodes, so the next request leaves the
-        # moment this answer has arrived.
+    def fetch(query: Mapping[str, Any]) -> httpx.Response:  # the worker only sends and receives
         return client.request("GET", path, params=query)
 
     def decoded(response: httpx.Response) -> Page:
-        return decode_json(response) or {}
+        return decode_json(response, verbatim=key if verbatim else None) or {}
 
     walk = _Walk(size, max_items)
-    page = decoded(fetch(first_query))
-    walk.begin(page, asked_totals=first_query.get("withTotalPages") is True)
+    first = fetch(first_query)
     prefetch = _Prefetch()
     ahead: dict[int, Future[httpx.Response]] = {}
+
+    def request_ahead(plan: _Walk, following: int) -> None:
+        for planned in plan.planned(following):
+            if planned not in ahead:
+                ahead[planned] = prefetch.submit(partial(fetch, {**base, "currentPage": planned}))
+
     try:
+        asked_totals = first_query.get("withTotalPages") is True
+        early = _early_walk(first.content, number, size, max_items) if asked_totals else None
+        if early is not None:  # the next pages leave while this one is decoded
+            request_ahead(early, number + 1)
+        page = decoded(first)
+        walk.begin(page, asked_totals=asked_totals)
         while True:
             items = page.get(key) or []
             if not items:
@@ -159,13 +172,47 @@ def iter_pages(
             if following is None:
                 yield items
                 return
-            for planned in walk.planned(following):
-                if planned not in ahead:
-                    ahead[planned] = prefetch.submit(partial(fetch, {**base, "currentPage": planned}))
+            request_ahead(walk, following)
             yield items
             page, number = decoded(ahead.pop(following).result()), following
     finally:
         prefetch.close()
+
+
+# A page's statistics as Cumulocity (and the sandbox) send them: the last member of the answer.
+_CLOSING_STATISTICS = re.compile(rb'"statistics"\s*:\s*(\{[^{}]*\})\s*\}\s*\Z')
+_STATISTICS_TAIL = 512  # bytes at the end of a page where the statistics are looked for
+
+
+def announced_pages(content: bytes) -> int | None:
+    """``statistics.totalPages`` read from the end of a page's raw body, before it is decoded; None
+    unless the statistics close the body. Only a member of the top-level object can be followed
+    by exactly one ``}`` and the end, and only a name (never text inside a string, whose quotes
+    are escaped) has a quote right after a ``,`` or ``{``."""
+    tail = max(0, len(content) - _STATISTICS_TAIL)
+    start = content.rfind(b'"statistics"', tail)
+    if start < 0:
+        return None
+    before = start - 1
+    while before >= 0 and content[before] in b" \t\r\n":
+        before -= 1
+    found = _CLOSING_STATISTICS.match(content, start)
+    if before < 0 or content[before] not in b",{" or found is None:
+        return None
+    try:
+        total = json.loads(found.group(1)).get("totalPages")
+    except ValueError:
+        return None
+    return total if type(total) is int else None
+
+
+def _early_walk(content: bytes, current: int, size: int, max_items: int | None) -> _Walk | None:
+    """The pages after ``current`` as the first page's raw body announces them, when more pages
+    will be needed even if this one is full; None otherwise (the decoded page decides then)."""
+    total = announced_pages(content)
+    if total is None or total <= current or (max_items is not None and max_items <= size):
+        return None
+    return _Walk(size, max_items, last_page=total, seen=size)
 
 
 @overload
@@ -178,6 +225,7 @@ def iter_items(
     model: type[M],
     page_size: int = ...,
     limit: int | None = ...,
+    verbatim: bool = ...,
 ) -> Iterator[M]: ...
 
 
@@ -191,6 +239,7 @@ def iter_items(
     model: None = ...,
     page_size: int = ...,
     limit: int | None = ...,
+    verbatim: bool = ...,
 ) -> Iterator[dict[str, Any]]: ...
 
 
@@ -203,14 +252,19 @@ def iter_items(
     model: type[M] | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     limit: int | None = None,
+    verbatim: bool = False,
 ) -> Iterator[M] | Iterator[dict[str, Any]]:
-    """Every item across pages, as ``model`` instances (or dicts), stopping after ``limit`` items."""
+    """Every item across pages, as ``model`` instances (or dicts), stopping after ``limit`` items;
+    ``verbatim``: dicts that keep the tenant's text (see :func:`iter_pages`)."""
     if limit is not None:
         page_size = min(page_size, max(1, limit))
 
     def generate() -> Iterator[Any]:
         produced = 0
-        for items in iter_pages(client, path, key, params=params, page_size=page_size, max_items=limit):
+        pages = iter_pages(
+            client, path, key, params=params, page_size=page_size, max_items=limit, verbatim=verbatim
+        )
+        for items in pages:
             for item in items:
                 yield model.model_validate(item) if model is not None else item
                 produced += 1

@@ -157,6 +157,25 @@ def run(args: Sequence[str]) -> int:
     return result if isinstance(result, int) else 0
 
 
+# The values of PYDANTIC_DISABLE_PLUGINS with which pydantic's get_plugins() answers () at once.
+PLUGINS_DISABLED = ("__all__", "1", "true")
+PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _stand_in_for_plugin_loader() -> None:
+    """With plugins disabled, pydantic's plugin loader answers no plugins, but importing it still
+    imports importlib.metadata (and with it email, zipfile, tempfile): ~12 ms of every command's
+    start-up (issue 13). A stand-in whose ``get_plugins()`` gives the same answer is put in its
+    place; pydantic imports nothing else from it (tests/cli/test_cli_startup.py checks both)."""
+    if PLUGIN_LOADER in sys.modules:
+        return
+    import types
+
+    stand_in = types.ModuleType(PLUGIN_LOADER, "c8ydm: pydantic plugins are disabled")
+    stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> (): no plugins
+    sys.modules[PLUGIN_LOADER] = stand_in
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     instruction = os.environ.get("_C8YDM_COMPLETE")
     if instruction:  # before anything else is imported: this runs on every key press
@@ -166,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     # pydantic looks for plugins in every installed distribution's entry points when the first model
     # is built (importlib.metadata, ~20 ms); c8ydm's models use none. An explicit setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in PLUGINS_DISABLED:
+        _stand_in_for_plugin_loader()
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
         sys.stdout.write(f"c8ydm {__version__}\n")

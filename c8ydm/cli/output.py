@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from c8ydm.api.verbatim import single_line
+
 FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_WIDTH = 80  # table width when stdout is not a terminal and COLUMNS is unset
 Column = str | tuple[str, str]  # a key ("c8y_Firmware.version" reaches into fragments) or (header, key)
@@ -74,8 +76,12 @@ def to_plain(item: Any) -> Any:
 
 
 def json_line(item: Any) -> str:
-    """One jsonl line. A plain dict (e.g. an object exactly as the tenant sent it) is written as it
-    is, without the copy of ``to_plain``; anything json cannot write as is goes through ``to_plain``."""
+    """One jsonl line. An object that kept the tenant's text (``api.verbatim``) is that text; a plain
+    dict is written as it is, without the copy of ``to_plain``; anything json cannot write as is
+    goes through ``to_plain``."""
+    text = single_line(item)
+    if text is not None:
+        return text + "\n"
     if type(item) is dict:
         try:
             return _ENCODE(item) + "\n"

@@ -12,7 +12,7 @@ import respx
 from c8ydm.api.client import Client
 from c8ydm.api.errors import NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.api.paging import count, iter_items, iter_pages
+from c8ydm.api.paging import announced_pages, count, iter_items, iter_pages
 
 from .conftest import BASE_URL
 
@@ -191,3 +191,73 @@ def test_a_failed_prefetch_raises_where_the_caller_asks_for_that_page(
     assert next(pages) == [{"id": "1", "name": "mo1"}]
     with pytest.raises(NotFoundError):
         next(pages)
+
+
+@pytest.mark.parametrize(
+    ("body", "announced"),
+    [
+        (b'{"managedObjects":[{"id":"1"}],"statistics":{"currentPage":1,"pageSize":1,"totalPages":7}}', 7),
+        (b'{"managedObjects":[] , "statistics" :\n {"totalPages": 3, "pageSize": 1} }\n', 3),
+        (b'{"statistics":{"totalPages":7},"managedObjects":[{"id":"1"}]}', None),  # not the last member
+        (b'{"managedObjects":[{"id":"1","statistics":{"totalPages":7}}]}', None),  # a device's own fragment
+        (b'{"managedObjects":[{"n":"\\",\\"statistics\\":{\\"totalPages\\":7}}"}]}', None),  # inside a string
+        (b'{"managedObjects":[],"statistics":{"totalPages":null}}', None),  # restricted user (§14(l))
+        (b'{"managedObjects":[],"statistics":{"totalPages":"7"}}', None),
+        (b"", None),
+    ],
+)
+def test_the_announced_last_page_is_read_only_from_statistics_that_close_the_body(
+    body: bytes, announced: int | None
+) -> None:
+    assert announced_pages(body) == announced
+
+
+def test_the_next_pages_are_requested_before_the_first_page_is_decoded(
+    client: Client, router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first answer's statistics (its last member) announce 3 pages: pages 2 and 3 leave while
+    # page 1 is still being decoded. The decode of page 1 waits until page 3 was asked for.
+    asked = {2: threading.Event(), 3: threading.Event()}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        current = int(request.url.params["currentPage"])
+        if current in asked:
+            asked[current].set()
+        ids = {1: [1, 2], 2: [3, 4], 3: [5]}[current]
+        return httpx.Response(200, json=page(ids, current=current, size=2, total_pages=3))
+
+    route = router.get(PATH).mock(side_effect=answer)
+    import c8ydm.api.client as client_module
+
+    decode, waited = client_module.decode_json, []
+
+    def decode_when_asked(response: httpx.Response, **options: Any) -> Any:
+        if not waited:
+            waited.append(asked[3].wait(timeout=5))
+        return decode(response, **options)
+
+    monkeypatch.setattr(client_module, "decode_json", decode_when_asked)
+
+    pages = list(iter_pages(client, PATH, "managedObjects", page_size=2))
+
+    assert waited == [True]
+    assert [[item["id"] for item in items] for items in pages] == [["1", "2"], ["3", "4"], ["5"]]
+    assert [q["currentPage"] for q in query_of(route)] == ["1", "2", "3"]
+
+
+def test_nothing_is_requested_early_when_the_first_page_may_be_all_that_is_needed(
+    client: Client, router: respx.MockRouter
+) -> None:
+    # A limit the first page satisfies, or a single announced page: one request, as before.
+    route = router.get(PATH).mock(
+        return_value=httpx.Response(200, json=page([1, 2], current=1, size=2, total_pages=5))
+    )
+
+    assert [item["id"] for item in iter_items(client, PATH, "managedObjects", page_size=2, limit=2)] == [
+        "1",
+        "2",
+    ]
+    assert len(route.calls) == 1
+    route.return_value = httpx.Response(200, json=page([1, 2], current=1, size=2, total_pages=1))
+    assert len(list(iter_pages(client, PATH, "managedObjects", page_size=2))) == 1
+    assert len(route.calls) == 2

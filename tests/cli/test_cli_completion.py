@@ -151,10 +151,35 @@ def test_each_name_expires_on_its_own() -> None:
     completion.write_name_cache("device", ["old"], scope="s")
     later = time.time() + completion.CACHE_TTL_SECONDS - 1
     cache_file = completion.cache_path(scope="s")
-    aged = {"device": {"old": later - completion.CACHE_TTL_SECONDS - 5, "new": later}}
+    aged = {"device": {str(int(later - completion.CACHE_TTL_SECONDS - 5)): ["old"], str(int(later)): ["new"]}}
     cache_file.write_text(json.dumps(aged))
 
     assert completion.read_name_cache("device", scope="s", now=later) == ["new"]
+
+
+def test_a_cache_written_by_an_older_c8ydm_is_still_read() -> None:
+    completion.write_name_cache("device", ["x"], scope="s")
+    now = time.time()
+    completion.cache_path(scope="s").write_text(json.dumps({"device": {"kept": now, "aged": now - 1000}}))
+
+    assert completion.read_name_cache("device", scope="s") == ["kept"]
+    completion.write_name_cache("device", ["added"], scope="s")
+    assert completion.read_name_cache("device", scope="s") == ["added", "kept"]
+
+
+def test_a_listing_is_stored_as_one_group_and_a_refreshed_name_moves_to_the_newest() -> None:
+    completion.write_name_cache("device", ["b", "a", "b"], scope="s", is_complete=True)
+    stored = json.loads(completion.cache_path(scope="s").read_text())["device"]
+    assert list(stored.values()) == [["b", "a"]]
+    (second,) = stored
+    stored = {str(int(second) - 10): ["a", "c"]}  # seen 10 s earlier
+    completion.cache_path(scope="s").write_text(json.dumps({"device": stored}))
+
+    completion.write_name_cache("device", ["a"], scope="s")
+
+    regrouped = json.loads(completion.cache_path(scope="s").read_text())["device"]
+    assert sorted(regrouped.values()) == [["a"], ["c"]]
+    assert completion.read_name_cache("device", scope="s") == ["a", "c"]
 
 
 def test_the_cache_is_per_session_and_per_environment_connection(monkeypatch: pytest.MonkeyPatch) -> None:

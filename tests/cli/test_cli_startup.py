@@ -151,3 +151,39 @@ def test_the_entry_point_passes_on_the_exit_code_and_flushes_what_it_wrote() -> 
 
     assert (done.returncode, done.stdout.startswith("c8ydm ")) == (0, True)
     assert failed.returncode == 2 and failed.stderr.startswith("Error: ")
+
+
+def test_a_command_does_not_import_pydantics_plugin_loader_while_plugins_are_disabled() -> None:
+    loaded = loaded_modules(["session", "list"], ["pydantic", "importlib.metadata"], {"C8YDM_OUTPUT": "json"})
+
+    assert loaded == ["pydantic"]  # typer built its parameter adapters: the stand-in answered
+
+
+def test_an_explicit_pydantic_plugin_setting_gets_the_real_loader() -> None:
+    env = {"C8YDM_OUTPUT": "json", "PYDANTIC_DISABLE_PLUGINS": "some_plugin"}
+
+    assert loaded_modules(["session", "list"], ["importlib.metadata"], env) == ["importlib.metadata"]
+
+
+def test_pydantic_takes_only_get_plugins_from_its_loader_and_it_answers_none_when_disabled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stand-in (cli/main.py) replaces pydantic.plugin._loader: if a pydantic release imports
+    anything else from it, or answers plugins although they are disabled, this fails."""
+    import importlib
+    import pathlib
+    import re
+
+    import pydantic
+
+    root = pathlib.Path(pydantic.__file__).parent
+    imported = set()
+    pattern = re.compile(r"from (?:\.|pydantic\.plugin\.)_loader import ([\w, ]+)")
+    for source in root.rglob("*.py"):
+        for names in pattern.findall(source.read_text()):
+            imported |= {name.strip() for name in names.split(",")}
+    assert imported == {"get_plugins"}
+    loader = importlib.import_module("pydantic.plugin._loader")
+    for value in ("__all__", "1", "true"):
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", value)
+        assert tuple(loader.get_plugins()) == ()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 
+import httpx
 import pytest
 from e2e_support import ENTRY_POINT, Run
 from support.sandbox import SandboxInstance
@@ -74,3 +76,18 @@ def test_a_reader_that_stops_early_ends_the_listing_quietly_with_141(
 
     assert first
     assert (code, stderr) == (141, "")
+
+
+def test_jsonl_writes_each_device_exactly_as_the_tenant_sent_it(
+    sandbox: SandboxInstance, c8ydm: Callable[..., Run]
+) -> None:
+    # No decode-and-encode round trip: each line is the object's own text in the tenant's page.
+    query = {"query": "$filter=(has(c8y_IsDevice)) $orderby=name asc", "pageSize": 2000}
+    page = httpx.get(f"{sandbox.url}/inventory/managedObjects", params=query, auth=sandbox.auth).text
+
+    result = c8ydm("device", "list", "-o", "jsonl")
+
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5 and all(line in page for line in lines)
+    assert [json.loads(line) for line in lines] == json.loads(page)["managedObjects"]

@@ -127,7 +127,9 @@ def test_a_query_is_read_with_q_and_the_bulk_goes_to_a_hidden_group(
 ) -> None:
     query = "$filter=(c8y_SupportedConfigurations eq 'tedge.toml')"
     script(tenant)
-    tenant.on("GET", MO_PATH, page([dev("1", "linux-1"), dev("2", "linux-2")], totalPages=2), q=query)
+    devices = [dev("1", "linux-1"), dev("2", "linux-2")]
+    tenant.on("GET", MO_PATH, page(devices, totalPages=1), q=query, pageSize="2000")  # as a tenant answers
+    tenant.on("GET", MO_PATH, page(devices[:1], pageSize=1, totalPages=2), q=query, pageSize="1")  # a count
     orphans = r"$filter=(((type eq 'c8y_DynamicGroup') and (has(c8ydm_Origin))) and "
     orphans += r"(c8y_DeviceQueryString eq '$filter=\(c8y_SupportedConfigurations eq ''tedge.toml''\)'))"
     tenant.on("GET", MO_PATH, page([]), query=orphans)  # no hidden group left by an interrupted run

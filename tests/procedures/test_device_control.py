@@ -13,7 +13,8 @@ from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError, NotFoundError
 from c8ydm.cli.views.device import details_document
 from c8ydm.cli.views.operations import cancel_view
-from c8ydm.procedures.device.info import describe_device, list_devices
+from c8ydm.procedures.device.info import describe_device
+from c8ydm.procedures.device.selection import list_devices
 from c8ydm.procedures.operations.control import cancel_operations, plan_cancel
 
 __all__ = ["client", "router"]  # fixtures

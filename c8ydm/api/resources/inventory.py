@@ -106,14 +106,21 @@ class Inventory:
         page_size: int = DEFAULT_PAGE_SIZE,
         limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Iterate matching managed objects as the tenant sent them: JSON objects, no model round trip
-        (for output that passes them through unchanged, such as a jsonl listing of many devices).
+        """Iterate matching managed objects as the tenant sent them: JSON objects, no model round trip,
+        each keeping its source text (``verbatim.Verbatim``), for output that passes them through
+        unchanged, such as a jsonl listing of many devices.
 
         GET /inventory/managedObjects?query=|q=
         """
         params = {"query": _query_text(query), "q": q}
         return iter_items(
-            self._client, PATH, "managedObjects", params=params, page_size=page_size, limit=limit
+            self._client,
+            PATH,
+            "managedObjects",
+            params=params,
+            page_size=page_size,
+            limit=limit,
+            verbatim=True,
         )
 
     def count(

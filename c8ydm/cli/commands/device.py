@@ -83,7 +83,7 @@ def list_devices(
       c8ydm device list --group "Canary routers" --limit 10
     """
     from c8ydm.cli.views.device import devices_view
-    from c8ydm.procedures.device.info import select_devices
+    from c8ydm.procedures.device.selection import select_devices
 
     client = app.client()
     selection = select_devices(client, device_type=device_type, name=name, query=query, group=group_name)

@@ -10,15 +10,12 @@ change started from that list would uninstall everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from c8ydm.api.client import Client
-from c8ydm.api.errors import InputError
 from c8ydm.api.models.devicecontrol import Operation
 from c8ydm.api.models.inventory import ManagedObject
-from c8ydm.api.query import Q, build
 from c8ydm.api.resources.advanced_software import SERVICE_NAME
 from c8ydm.procedures.device.compliance import Compliance, device_compliance
 from c8ydm.procedures.device.configuration import (
@@ -26,7 +23,6 @@ from c8ydm.procedures.device.configuration import (
     describe_configuration,
     has_configuration,
 )
-from c8ydm.procedures.resolve import resolve_group
 
 # §7.4: the software operation styles, in the order a device's support is checked.
 SOFTWARE_OPERATIONS = ("c8y_SoftwareUpdate", "c8y_SoftwareList", "c8y_Software")
@@ -50,89 +46,6 @@ class InstalledSoftware:
 def supported_operations(device: ManagedObject) -> list[str]:
     """``c8y_SupportedOperations`` (empty when the device declares none)."""
     return list(device.supported_operations or [])
-
-
-@dataclass(frozen=True)
-class DeviceSelection:
-    """Which devices a ``device list`` means: a built ``query=`` or the user's own ``q=`` (§1.6)."""
-
-    query: str | None = None
-    q: str | None = None
-
-    def list(self, client: Client, *, limit: int | None = None) -> Iterator[ManagedObject]:
-        """The devices, across pages, at most ``limit``. GET /inventory/managedObjects?query=…|q=…"""
-        return client.inventory.list(query=self.query, q=self.q, limit=limit)
-
-    def documents(self, client: Client, *, limit: int | None = None) -> Iterator[dict[str, Any]]:
-        """The devices each as the JSON object the tenant sent: nothing is validated or re-serialised,
-        so a listing of 100,000 devices passes straight to the output (issue 13).
-
-        GET /inventory/managedObjects?query=…|q=…
-        """
-        return client.inventory.documents(query=self.query, q=self.q, limit=limit)
-
-    def count(self, client: Client) -> int | None:
-        """How many devices match; None for users without totals.
-
-        GET /inventory/managedObjects?query=…|q=…&pageSize=1&withTotalPages=true
-        """
-        return client.inventory.count(query=self.query, q=self.q)
-
-
-def select_devices(
-    client: Client,
-    *,
-    device_type: str | None = None,
-    name: str | None = None,
-    query: str | None = None,
-    group: str | None = None,
-) -> DeviceSelection:
-    """Devices by type, name pattern (``*`` wildcard) and group, or by the user's own query.
-
-    A group is resolved here (GET by id or name); a dynamic group's members are its query's matches.
-    Built: ``$filter=((has(c8y_IsDevice)) and …) $orderby=name asc``; the user's query goes as ``q=``
-    (q= keeps to devices, §1.6), unchanged: c8ydm builds no part of it (§14(c) covers built queries).
-    """
-    group_id = None
-    if group is not None:
-        if query is not None:
-            raise InputError("--query cannot be combined with --group")
-        found = resolve_group(client, group)
-        dynamic = found.fragment("c8y_DeviceQueryString")
-        if dynamic is None:  # a static group: its assigned devices (§1.6.1 bygroupid)
-            assert found.id is not None
-            group_id = found.id
-        else:
-            query = str(dynamic)  # a dynamic group's members are the devices its query matches
-    if query is not None:
-        if device_type is not None or name is not None:
-            raise InputError(
-                "a query (--query, or a dynamic group's) cannot be combined with --type or --name",
-                hint="c8ydm never edits a query's text: put the type and name into the query",
-            )
-        return DeviceSelection(q=query)
-    clauses = [Q.has("c8y_IsDevice")]
-    if device_type is not None:
-        clauses.append(Q.eq("type", device_type))
-    if name is not None:
-        clauses.append(Q.eq("name", name))
-    if group_id is not None:
-        clauses.append(Q.bygroupid(group_id))
-    return DeviceSelection(query=build(filter=Q.and_(*clauses), orderby=[("name", "asc")]))
-
-
-def list_devices(
-    client: Client,
-    *,
-    device_type: str | None = None,
-    name: str | None = None,
-    query: str | None = None,
-    group: str | None = None,
-    limit: int | None = None,
-) -> Iterator[ManagedObject]:
-    """The devices :func:`select_devices` selects, at most ``limit``."""
-    selection = select_devices(client, device_type=device_type, name=name, query=query, group=group)
-    return selection.list(client, limit=limit)
 
 
 def _reduced(item: dict[str, Any]) -> dict[str, Any]:
