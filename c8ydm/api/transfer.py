@@ -25,6 +25,7 @@ import httpx
 from c8ydm.api.errors import InputError
 
 CHUNK_BYTES = 256 * 1024
+BOUNDARY_DASHES = "-" * 24
 FALLBACK_MIME = "c8y_upload"  # §1.11: what the UI sends when no MIME type can be guessed
 
 ProgressCallback = Callable[[int, int], None]  # (bytes_sent, total_bytes) of the file part
@@ -108,7 +109,11 @@ class MultipartUpload:
     ) -> None:
         self._source = source
         self.size = len(source) if isinstance(source, bytes) else check_readable(source)
-        self.boundary = secrets.token_hex(16)
+        # Dashes then 128 random bits, as browsers and curl make it (RFC 2046 allows 70 characters).
+        # A long boundary is also one a server's parser skips through file data with faster: the
+        # sandbox took 1.98 s for a 1 GiB upload with 32 characters and 1.9 s (curl's time) with
+        # this one (issue 13).
+        self.boundary = BOUNDARY_DASHES + secrets.token_hex(16)
         self._on_progress = on_progress
         head = (
             f"--{self.boundary}\r\n"

@@ -233,3 +233,16 @@ def test_an_upload_cut_short_stops_its_hashing_thread(tmp_path: Path) -> None:
     for worker in [t for t in threading.enumerate() if t.name == "c8ydm-sha256"]:
         worker.join(timeout=5)
         assert not worker.is_alive()
+
+
+def test_each_upload_has_its_own_long_dash_led_boundary(client: Client, router: respx.MockRouter) -> None:
+    # Dashes and 128 random bits, as browsers and curl make it; within RFC 2046's 70 characters.
+    route = router.post(PATH).respond(201, json=BINARY)
+    client.binaries.upload_bytes(b"one", name="a.bin")
+    client.binaries.upload_bytes(b"two", name="b.bin")
+
+    first, second = (call.request.headers["Content-Type"].split("boundary=", 1)[1] for call in route.calls)
+    assert first != second
+    for boundary in (first, second):
+        assert len(boundary) == 56 and boundary.startswith("-" * 24)
+        int(boundary[24:], 16)  # the random part is hex
