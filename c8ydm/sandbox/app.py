@@ -23,7 +23,7 @@ from c8ydm.sandbox.core.errors import C8yHTTPError, error_response, handle_c8y_e
 from c8ydm.sandbox.core.faults import DROP
 from c8ydm.sandbox.core.options import SandboxOptions
 from c8ydm.sandbox.core.store import Store
-from c8ydm.sandbox.devices.seed import Seeder, prepare
+from c8ydm.sandbox.devices.seed import Seeder, prepare, settle_heap
 from c8ydm.sandbox.devices.simulation import Simulator
 from c8ydm.sandbox.model.tenant import ensure_core_data
 from c8ydm.sandbox.routes import starlette_routes
@@ -76,6 +76,8 @@ def create_app(options: SandboxOptions, *, store: Store | None = None) -> Sandbo
         simulator.start()
         if seeder is not None:
             seeder.start()
+        else:
+            settle_heap()  # a data dir seeded before: its fleet is loaded
         try:
             yield
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -261,3 +262,19 @@ def test_nothing_is_requested_early_when_the_first_page_may_be_all_that_is_neede
     route.return_value = httpx.Response(200, json=page([1, 2], current=1, size=2, total_pages=1))
     assert len(list(iter_pages(client, PATH, "managedObjects", page_size=2))) == 1
     assert len(route.calls) == 2
+
+
+def test_the_gil_is_handed_over_every_millisecond_only_while_pages_are_fetched_ahead(
+    client: Client, router: respx.MockRouter
+) -> None:
+    router.get(PATH).mock(
+        side_effect=[
+            httpx.Response(200, json=page([1, 2], current=1, size=2, total_pages=2)),
+            httpx.Response(200, json=page([3], current=2, size=2, total_pages=2)),
+        ]
+    )
+    before = sys.getswitchinterval()
+    during = [sys.getswitchinterval() for _ in iter_pages(client, PATH, "managedObjects", page_size=2)]
+
+    assert during == [0.001, 0.001]
+    assert sys.getswitchinterval() == before == 0.005

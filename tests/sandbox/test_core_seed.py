@@ -106,3 +106,48 @@ def test_the_sandbox_answers_and_reports_its_progress_while_it_seeds(
                 break
             threading.Event().wait(0.01)
         assert client.get("/tenant/loginOptions").headers["X-C8ydm-Sandbox-Seeded"] == "7/7"
+
+
+@pytest.fixture
+def thawed() -> Any:
+    import gc
+
+    gc.unfreeze()
+    yield gc
+    gc.unfreeze()
+
+
+def test_a_seeded_fleet_is_kept_out_of_full_garbage_collections(tmp_path: Path, thawed: Any) -> None:
+    # gc.freeze() once the fleet exists: a full collection would otherwise walk every document and
+    # stall a request (~150 ms every few pages of a 20,000-device listing).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    with TestClient(create_app(SandboxOptions(data_dir=tmp_path, devices=3))) as client:
+        for _ in range(300):
+            if client.get("/tenant/loginOptions").headers["X-C8ydm-Sandbox-Seeded"] == "3/3":
+                break
+            threading.Event().wait(0.01)
+        for _ in range(300):  # the seeder freezes right after its last chunk
+            if thawed.get_freeze_count() > 0:
+                break
+            threading.Event().wait(0.01)
+        assert thawed.get_freeze_count() > 0
+    thawed.unfreeze()
+
+    with TestClient(create_app(SandboxOptions(data_dir=tmp_path, devices=3))):  # seeded before: loaded
+        assert thawed.get_freeze_count() > 0
+
+
+def test_a_seed_that_was_stopped_freezes_nothing(tmp_path: Path, thawed: Any) -> None:
+    state = state_for(tmp_path, 5)
+    progress = seed.prepare(state)
+    assert progress is not None
+    seeder = seed.Seeder(state, progress)
+    seeder._stop.set()  # stopped before its first chunk, as at a shutdown
+
+    seeder.start()
+    seeder._thread.join()
+
+    assert thawed.get_freeze_count() == 0
