@@ -1,6 +1,6 @@
 """Fixtures for CLI tests: an isolated environment, keyrings, and runners for the real entry point.
 
-Helpers that test modules import live in importable modules (support.entry_point, fake_keyring.py,
+Helpers that test modules import live in importable modules (support.entry_point, support/fake_keyring.py,
 respx_tenants.py…), never here: ``from conftest import …`` finds whichever conftest pytest loaded last.
 """
 
@@ -16,15 +16,15 @@ from pathlib import Path
 import keyring
 import pytest
 import respx
-from fake_keyring import MemoryKeyring
 from keyring.backends import fail
 from respx_tenants import basic_tenant, oai_tenant
 from support.entry_point import ENTRY_POINT, Run
+from support.fake_keyring import MemoryKeyring
 
 from c8ydm.cli import app as app_module
 from c8ydm.cli.main import main
 
-HERE = Path(__file__).resolve().parent  # on PYTHONPATH of subprocesses, for fake_keyring.FileKeyring
+TESTS = Path(__file__).resolve().parent.parent  # on PYTHONPATH of subprocesses, for support.fake_keyring
 CLEARED = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHON_KEYRING_BACKEND", "TTY_COMPATIBLE")
 
 
@@ -81,13 +81,13 @@ def probe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def run_c8ydm(tmp_path: Path) -> Callable[..., Run]:
-    """Run the installed ``c8ydm`` in a subprocess with a file keyring (see fake_keyring.py)."""
+    """Run the installed ``c8ydm`` in a subprocess with a file keyring (see support/fake_keyring.py)."""
 
     def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:
         full_env = {
             **os.environ,
-            "PYTHONPATH": str(HERE),
-            "PYTHON_KEYRING_BACKEND": "fake_keyring.FileKeyring",
+            "PYTHONPATH": str(TESTS),
+            "PYTHON_KEYRING_BACKEND": "support.fake_keyring.FileKeyring",
             "C8YDM_TEST_KEYRING": str(tmp_path / "keyring.json"),
             **(env or {}),
         }

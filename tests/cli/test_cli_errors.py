@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import respx
-from fake_keyring import MemoryKeyring
 from support.entry_point import Run
+from support.fake_keyring import MemoryKeyring
 
 from c8ydm import settings
 from c8ydm.api import client as client_module

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import respx
-from fake_keyring import MemoryKeyring
 from fake_tenant import FakeTenant
 from respx_tenants import PASSWORD, SESSION, login
 from support.entry_point import Run
+from support.fake_keyring import MemoryKeyring
 
 from c8ydm import settings
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from fake_keyring import HangingKeyring, MemoryKeyring
 from support.entry_point import Run
+from support.fake_keyring import HangingKeyring, MemoryKeyring
 
 from c8ydm import keystore, settings
 from c8ydm.api.errors import NoSessionError

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import respx
-from fake_keyring import MemoryKeyring
 from fake_tenant import FakeTenant
 from respx_tenants import PASSWORD, SESSION, URL, login
 from support.entry_point import ENTRY_POINT, Run
+from support.fake_keyring import MemoryKeyring
 
 from c8ydm import settings
 
-HERE = Path(__file__).resolve().parent  # on the subprocess's PYTHONPATH, for fake_keyring.FileKeyring
+TESTS = Path(__file__).resolve().parent.parent  # on the subprocess's PYTHONPATH, for support.fake_keyring
 
 
 def test_login_verifies_then_saves_session_without_secret_and_secret_in_keyring(
@@ -135,8 +135,8 @@ def test_login_with_token_from_stdin_saves_a_bearer_session(
 def test_login_prompts_for_user_and_password_on_a_terminal(isolated: Path) -> None:
     env = {
         **os.environ,
-        "PYTHONPATH": str(HERE),
-        "PYTHON_KEYRING_BACKEND": "fake_keyring.FileKeyring",
+        "PYTHONPATH": str(TESTS),
+        "PYTHON_KEYRING_BACKEND": "support.fake_keyring.FileKeyring",
         "C8YDM_TEST_KEYRING": str(isolated / "keyring.json"),
     }
     with FakeTenant("alice", "pw1") as tenant:

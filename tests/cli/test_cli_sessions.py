@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import respx
-from fake_keyring import MemoryKeyring
 from respx_tenants import PASSWORD, SESSION, login
 from support.entry_point import Run
+from support.fake_keyring import MemoryKeyring
 
 from c8ydm import settings
 

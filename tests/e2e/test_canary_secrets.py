@@ -18,9 +18,8 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.compat import properties
 from support.entry_point import Run
+from support.fake_keyring import MemoryKeyring
 from support.sandbox import SandboxInstance, running_sandbox
 
 from c8ydm.cli.main import main
@@ -28,25 +27,6 @@ from c8ydm.cli.main import main
 pytestmark = pytest.mark.e2e
 
 CANARY = "Canary-Tenant-Pa55-8Xq"
-
-
-class _Keyring(KeyringBackend):
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("selected explicitly")
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +51,7 @@ def run(
     monkeypatch.setenv("C8YDM_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("C8YDM_CACHE_DIR", str(tmp_path / "cache"))
     previous = keyring.get_keyring()
-    keyring.set_keyring(_Keyring())
+    keyring.set_keyring(MemoryKeyring())
     runs: list[tuple[list[str], Run]] = []
 
     def invoke(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Run:

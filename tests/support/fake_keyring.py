@@ -1,7 +1,7 @@
 """Keyring backends for tests: in memory, a JSON file (for subprocesses), and one that hangs.
 
-A subprocess selects the file backend with ``PYTHON_KEYRING_BACKEND=fake_keyring.FileKeyring`` (this
-directory on PYTHONPATH) and ``C8YDM_TEST_KEYRING`` naming the file.
+A subprocess selects the file backend with ``PYTHON_KEYRING_BACKEND=support.fake_keyring.FileKeyring``
+(``tests/`` on PYTHONPATH) and ``C8YDM_TEST_KEYRING`` naming the file.
 """
 
 from __future__ import annotations
