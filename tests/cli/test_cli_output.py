@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from support.entry_point import ENTRY_POINT, Run
+from support.terminal import read_until_closed
 
 from c8ydm import settings
 from c8ydm.api.models.inventory import ManagedObject
@@ -140,18 +141,10 @@ def _on_a_terminal(*args: str, env: dict[str, str]) -> str:
         [*ENTRY_POINT, *args], stdout=child, stderr=subprocess.DEVNULL, env={**os.environ, **env}
     )
     os.close(child)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    received = read_until_closed(main)
     process.wait(timeout=30)
     os.close(main)
-    return b"".join(chunks).decode()
+    return received.decode()
 
 
 def test_no_color_turns_off_ansi_escapes_even_on_a_terminal() -> None:

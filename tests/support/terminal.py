@@ -20,13 +20,8 @@ from support.entry_point import ENTRY_POINT
 RICH_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ABCDGHKhlm]|\r")
 
 
-def on_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 120) -> tuple[int, str]:
-    """Run ``c8ydm ARGS`` on a terminal (stdin from /dev/null); returns (exit code, what it showed)."""
-    main, child = pty.openpty()
-    process = subprocess.Popen(
-        [*ENTRY_POINT, *args], stdin=subprocess.DEVNULL, stdout=child, stderr=child, env=dict(env)
-    )
-    os.close(child)
+def read_until_closed(main: int) -> bytes:
+    """Everything a pseudo-terminal's main side receives until the child side is closed."""
     chunks = []
     while True:
         try:
@@ -36,9 +31,20 @@ def on_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 12
         if not chunk:
             break
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def on_terminal(args: Sequence[str], env: Mapping[str, str], timeout: float = 120) -> tuple[int, str]:
+    """Run ``c8ydm ARGS`` on a terminal (stdin from /dev/null); returns (exit code, what it showed)."""
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [*ENTRY_POINT, *args], stdin=subprocess.DEVNULL, stdout=child, stderr=child, env=dict(env)
+    )
+    os.close(child)
+    received = read_until_closed(main)
     code = process.wait(timeout=timeout)
     os.close(main)
-    raw = b"".join(chunks).decode("utf-8", errors="replace")
+    raw = received.decode("utf-8", errors="replace")
     return code, RICH_CONTROL.sub("", raw)
 
 
