@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Generator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,11 +17,14 @@ import httpx
 from c8ydm.api.conventions import check_credential
 from c8ydm.api.errors import AuthenticationError, InputError
 from c8ydm.api.http_errors import error_from_response
-from c8ydm.api.models.tenant import LoginOption, LoginOptionType
+
+if TYPE_CHECKING:  # the models load pydantic's machinery: not before a command's first request
+    from c8ydm.api.models.tenant import LoginOption
 
 TOKEN_PATH = "/tenant/oauth/token"  # ★ the Go CLI's endpoint, answering {"access_token": ...}
 COOKIE_LOGIN_PATH = "/tenant/oauth"  # the SDK's endpoint, answering with an "authorization" cookie
 LOGIN_TYPE_BEARER = "BEARER"  # a token given by the user, not a login option
+OAUTH2_INTERNAL = "OAUTH2_INTERNAL"  # LoginOptionType.OAUTH2_INTERNAL (tests check they agree)
 
 
 def check_token(token: str) -> None:
@@ -174,6 +177,8 @@ def _access_token(response: httpx.Response) -> str | None:
 
 def choose_login_type(options: Iterable[LoginOption], *, has_password: bool) -> str:
     """OAUTH2_INTERNAL when offered and a password is given (the Go CLI's preference), else BASIC."""
+    from c8ydm.api.models.tenant import LoginOptionType
+
     offered = {(option.type or "").upper() for option in options}
     if has_password and LoginOptionType.OAUTH2_INTERNAL.value in offered:
         return LoginOptionType.OAUTH2_INTERNAL.value
@@ -204,6 +209,6 @@ def make_auth(
         return BearerAuth(token)
     if not user or not password:
         raise InputError("a user and a password (or a token) are needed to log in")
-    if login_type.upper() == LoginOptionType.OAUTH2_INTERNAL.value:
+    if login_type.upper() == OAUTH2_INTERNAL:
         return OAIAuth(user, password, tenant=tenant, tfa_code=tfa_code)
     return BasicAuth(user, password, tenant=tenant)

@@ -128,12 +128,15 @@ class Client(Resources):
         transfer: bool = False,
         stream: bool = False,
         dry_run_body: Any = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         """Send one request (retried per the policy) and return the response; errors raise the tree.
 
         ``expect_json`` sends ``Accept: application/json`` (else ``*/*``); ``transfer`` uses the long
         timeout; ``stream`` leaves the body unread (close the response). In dry-run mode a change is
         not sent: its record carries ``dry_run_body`` (a value or a zero-argument callable) or ``json``.
+        ``on_sent`` is called once the request has been written to the connection, before its answer
+        (each attempt; not at all where no real connection is used, such as a mock transport).
         """
         method = method.upper()
         path = self._relative(path)
@@ -154,6 +157,7 @@ class Client(Resources):
             files=files,
             headers=merged,
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            extensions={"trace": _sent_tracer(on_sent)} if on_sent is not None else None,
         )
         retryable = self.retry.is_retryable_request(method, idempotent=idempotent)
         return self._send(request, retryable=retryable, stream=stream)
@@ -280,6 +284,16 @@ class Client(Resources):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _sent_tracer(on_sent: Callable[[], None]) -> Callable[[str, Mapping[str, Any]], None]:
+    """An httpcore ``trace`` extension calling ``on_sent`` when the request body has been written."""
+
+    def trace(event: str, info: Mapping[str, Any]) -> None:
+        if event.endswith(".send_request_body.complete"):
+            on_sent()
+
+    return trace
 
 
 def _tls_verify(base_url: str, verify: bool) -> bool:

@@ -7,9 +7,12 @@ answer's ``totalPages`` announced (so a full last page costs no extra, empty req
 ``withTotalPages=true`` still gives ``totalPages: null`` the user is restricted by inventory roles:
 pages may be short while more data exists, so ``next`` is followed until an empty page (§14(l)).
 
-While the caller works through one page, the next ones are already being fetched (one worker
-thread; two pages ahead while the pages are known from the totals, else one; only pages known to
-be needed), so writing out a long listing and the tenant's work on the following pages overlap.
+While the caller works through one page, the next ones are already being fetched (two pages ahead
+while the pages are known from the totals, else one; only pages known to be needed), so writing
+out a long listing and the tenant's work on the following pages overlap. Two pages ahead go out on
+two connections, each request once the one before it has been sent: the tenant has the following
+request in hand when it finishes a page, instead of idling while that page travels and the next
+request is built (issue 13).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import math
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -26,22 +30,53 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel
 
-from c8ydm.api.models.base import PageStatistics
-
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
     import httpx
 
     from c8ydm.api.client import Client
+    from c8ydm.api.models.base import PageStatistics
 
 MAX_PAGE_SIZE = 2000  # §1.5: larger values are trimmed by the server
 DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # §14(e): bulk reads use the largest page
 SWITCH_SECONDS = 0.001  # the GIL switch interval while pages are fetched ahead (see _Prefetch)
 LOOKAHEAD_PAGES = 2  # pages requested ahead of the caller while the pages are known (memory: 3 pages)
+Fetch = Callable[[Callable[[], None]], "httpx.Response"]  # sends one page's request; its argument: "sent"
 
 M = TypeVar("M", bound=BaseModel)
 Page = dict[str, Any]
+
+
+@dataclass
+class _LastPage:
+    """The last page of the latest walk, kept while ``retain_last_page`` is on."""
+
+    keep: bool = False
+    page: Page | None = None
+
+
+_last_page = _LastPage()
+
+
+def retain_last_page(on: bool = True) -> None:
+    """Keep the last page of a walk alive until the next walk ends (one page at most) instead of
+    freeing it as the walk returns, or stop doing so (and free it).
+
+    For a process that exits with ``os._exit`` right after printing (the CLI): freeing the 2,000
+    objects of a listing's last page is its final ~4 ms and frees nothing that is used again
+    (issue 13). Off unless asked for: a library keeps nothing."""
+    _last_page.keep = on
+    if not on:
+        _last_page.page = None
+
+
+def _statistics(page: Mapping[str, Any]) -> PageStatistics:
+    # Imported here: the models load pydantic's machinery (~6 ms), which a listing needs only once
+    # its first page is on the way, not before its first request (issue 13).
+    from c8ydm.api.models.base import PageStatistics
+
+    return PageStatistics.model_validate(page.get("statistics") or {})
 
 
 def _next_page_number(page: Mapping[str, Any], current: int) -> int | None:
@@ -67,7 +102,7 @@ class _Walk:
     seen: int = 0
 
     def begin(self, page: Mapping[str, Any], *, asked_totals: bool) -> None:
-        stats = PageStatistics.model_validate(page.get("statistics") or {})
+        stats = _statistics(page)
         if asked_totals:
             self.restricted = stats.total_pages is None
             self.last_page = stats.total_pages
@@ -100,26 +135,61 @@ class _Walk:
 
 
 class _Prefetch:
-    """Pages fetched ahead, in order, on one worker thread created only when a second page is due.
+    """Pages fetched ahead on up to ``LOOKAHEAD_PAGES`` worker threads (created only when a second
+    page is due), their requests sent in order: each waits until the one submitted before it has
+    been written to its connection (or has ended), so the tenant receives the pages' requests in
+    page order, and where no request reports being sent (a mock transport) they run one by one.
 
-    While the worker runs, the interpreter hands the GIL over every ``SWITCH_SECONDS`` instead of
-    every 5 ms: the worker receives a page in 64 KiB reads, each needing the GIL, while the caller
+    While the workers run, the interpreter hands the GIL over every ``SWITCH_SECONDS`` instead of
+    every 5 ms: a worker receives a page in 64 KiB reads, each needing the GIL, while the caller
     decodes and writes the previous page; with the default every read could wait 5 ms, which made
     each page of a 20,000-device listing 10-15 ms slower to arrive (issue 13). Restored on close.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fetch: Callable[[int, Callable[[], None]], httpx.Response]) -> None:
+        self._fetch = fetch  # (page number, on_sent) -> the page's response
+        self._ahead: dict[int, Future[httpx.Response]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._switch: float | None = None
+        self._sent: threading.Event | None = None  # set once the last submitted request was sent
 
-    def submit(self, fetch: Callable[[], httpx.Response]) -> Future[httpx.Response]:
+    def request(self, plan: _Walk, following: int, *, until_sent: bool = False) -> None:
+        """Ask for the pages ``plan`` has due once ``following`` is, unless asked for already;
+        ``until_sent``: return once the request for ``following`` has left."""
+        for planned in plan.planned(following):
+            if planned not in self._ahead:
+                fetch = partial(self._fetch, planned)
+                self._ahead[planned] = self.submit(fetch, wait_until_sent=until_sent and planned == following)
+
+    def take(self, number: int) -> httpx.Response:
+        """The response for page ``number`` (asked for with ``request``), once it has arrived."""
+        return self._ahead.pop(number).result()
+
+    def submit(self, fetch: Fetch, *, wait_until_sent: bool = False) -> Future[httpx.Response]:
+        """Fetch on a worker; ``wait_until_sent``: return once the request has left (or ended)."""
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._switch = sys.getswitchinterval()
             sys.setswitchinterval(min(self._switch, SWITCH_SECONDS))
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="c8ydm-page")
-        return self._pool.submit(fetch)
+            self._pool = ThreadPoolExecutor(max_workers=LOOKAHEAD_PAGES, thread_name_prefix="c8ydm-page")
+        # A task waits only for the one submitted just before it, which the pool started earlier
+        # (first in, first out) or cancelled together with it: no wait outlives close().
+        before, sent = self._sent, threading.Event()
+        self._sent = sent
+
+        def send_in_turn() -> httpx.Response:
+            if before is not None:
+                before.wait()
+            try:
+                return fetch(sent.set)
+            finally:
+                sent.set()
+
+        future = self._pool.submit(send_in_turn)
+        if wait_until_sent:
+            sent.wait()
+        return future
 
     def close(self) -> None:
         # A page still in flight when the caller stops early is awaited, so the client is never
@@ -155,28 +225,24 @@ def iter_pages(
     first_query = {**base, "currentPage": number}
     first_query.setdefault("withTotalPages", True)
 
-    def fetch(query: Mapping[str, Any]) -> httpx.Response:  # the worker only sends and receives
-        return client.request("GET", path, params=query)
+    def fetch(number: int, on_sent: Callable[[], None]) -> httpx.Response:  # on a worker thread
+        return client.request("GET", path, params={**base, "currentPage": number}, on_sent=on_sent)
 
     def decoded(response: httpx.Response) -> Page:
         return decode_json(response, verbatim=key if verbatim else None) or {}
 
     walk = _Walk(size, max_items)
-    first = fetch(first_query)
-    prefetch = _Prefetch()
-    ahead: dict[int, Future[httpx.Response]] = {}
-
-    def request_ahead(plan: _Walk, following: int) -> None:
-        for planned in plan.planned(following):
-            if planned not in ahead:
-                ahead[planned] = prefetch.submit(partial(fetch, {**base, "currentPage": planned}))
-
+    first = client.request("GET", path, params=first_query)
+    prefetch = _Prefetch(fetch)
     try:
         asked_totals = first_query.get("withTotalPages") is True
         early = _early_walk(first.content, number, size, max_items) if asked_totals else None
-        if early is not None:  # the next pages leave while this one is decoded
-            request_ahead(early, number + 1)
+        if early is not None:
+            # The next pages leave while this one is decoded: the decode waits until the first of
+            # them was sent (a millisecond), so the tenant never waits for the decode's GIL.
+            prefetch.request(early, number + 1, until_sent=True)
         page = decoded(first)
+        del first  # its body is not held while the pages are walked
         walk.begin(page, asked_totals=asked_totals)
         while True:
             items = page.get(key) or []
@@ -184,11 +250,14 @@ def iter_pages(
                 return
             following = walk.following(page, number, len(items))
             if following is None:
+                if _last_page.keep:
+                    _last_page.page = page
                 yield items
                 return
-            request_ahead(walk, following)
+            prefetch.request(walk, following)
             yield items
-            page, number = decoded(ahead.pop(following).result()), following
+            del items, page  # freed while the next page is on its way, not once it has arrived
+            page, number = decoded(prefetch.take(following)), following
     finally:
         prefetch.close()
 
@@ -284,6 +353,7 @@ def iter_items(
                 produced += 1
                 if limit is not None and produced >= limit:
                     return
+            del items  # the page is not held while the next one is awaited (see iter_pages)
 
     return generate()
 
@@ -295,7 +365,7 @@ def count(client: Client, path: str, *, params: Mapping[str, Any] | None = None)
     """
     query = {**(params or {}), "pageSize": 1, "withTotalPages": True}
     page = client.get_json(path, params=query) or {}
-    return PageStatistics.model_validate(page.get("statistics") or {}).total_pages
+    return _statistics(page).total_pages
 
 
 def count_elements(client: Client, path: str, *, params: Mapping[str, Any] | None = None) -> int | None:
@@ -305,4 +375,4 @@ def count_elements(client: Client, path: str, *, params: Mapping[str, Any] | Non
     """
     query = {**(params or {}), "pageSize": 1, "withTotalElements": True}
     page = client.get_json(path, params=query) or {}
-    return PageStatistics.model_validate(page.get("statistics") or {}).total_elements
+    return _statistics(page).total_elements

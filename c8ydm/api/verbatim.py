@@ -86,25 +86,38 @@ def _page(text: str, key: str) -> dict[str, Any]:
 
 
 def _objects(text: str, at: int) -> tuple[list[Any], int]:
-    """The array starting at ``text[at] == "["``, objects as Verbatim; and the index after it."""
-    scan = _DECODER.raw_decode
+    """The array starting at ``text[at] == "["``, objects as Verbatim; and the index after it.
+
+    The C scanner is called directly (``raw_decode`` only wraps it), once per element; its
+    StopIteration (no value at ``at``) is a ValueError for the caller's fallback."""
+    scan = _DECODER.scan_once  # type: ignore[attr-defined]  # set in JSONDecoder.__init__
     items: list[Any] = []
+    append = items.append
     at = _skip(text, at + 1)
     if text[at] == "]":
         return items, at + 1
     while True:
-        value, end = scan(text, at)
+        try:
+            value, end = scan(text, at)
+        except StopIteration:
+            raise ValueError("expected a value") from None
         if type(value) is dict:
             item = Verbatim(value)
             item.text = text[at:end]
             value = item
-        items.append(value)
-        at = _skip(text, end)
-        if text[at] == "]":
-            return items, at + 1
-        if text[at] != ",":
+        append(value)
+        after = text[end]  # compact JSON (Cumulocity's) has no space around the commas
+        if after in _SPACE_CHARS:
+            end = _skip(text, end)
+            after = text[end]
+        if after == ",":
+            at = end + 1
+            if text[at] in _SPACE_CHARS:
+                at = _skip(text, at)
+        elif after == "]":
+            return items, end + 1
+        else:
             raise ValueError("expected ',' or ']'")
-        at = _skip(text, at + 1)
 
 
 def _ended(text: str, at: int, page: dict[str, Any]) -> dict[str, Any]:

@@ -9,11 +9,14 @@ client-side for exact equality, so ``fw*`` never silently picks ``fw-beta``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import AmbiguousNameError, InputError, NotFoundError
-from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Expr, Q, build
+
+if TYPE_CHECKING:  # the models load pydantic's machinery: not before a listing's first request
+    from c8ydm.api.models.inventory import ManagedObject
 
 # Device groups as the UI creates them; both can be bulk-operation targets (§11.1).
 GROUP_TYPES = ("c8y_DeviceGroup", "c8y_DynamicGroup")

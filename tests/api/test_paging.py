@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
+import weakref
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import respx
 
+from c8ydm.api import paging
+from c8ydm.api.auth import BasicAuth
 from c8ydm.api.client import Client
 from c8ydm.api.errors import NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.paging import announced_pages, count, iter_items, iter_pages
 
-from .conftest import BASE_URL
+from .conftest import BASE_URL, PASSWORD, USER
 
 PATH = "/inventory/managedObjects"
 
@@ -278,3 +284,109 @@ def test_the_gil_is_handed_over_every_millisecond_only_while_pages_are_fetched_a
 
     assert during == [0.001, 0.001]
     assert sys.getswitchinterval() == before == 0.005
+
+
+class PagedTenant:
+    """A local HTTP server answering ``/inventory/managedObjects`` with one item per page out of
+    ``pages``; the answer to ``held`` waits until the next page has been asked for (or 5 s)."""
+
+    def __init__(self, pages: int, held: int) -> None:
+        self.pages, self.held = pages, held
+        self.arrived: list[int] = []
+        self.next_came_while_held: bool | None = None
+        self._asked = {number: threading.Event() for number in range(1, pages + 2)}
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Cumulocity
+
+            def do_GET(self) -> None:
+                number = int(parse_qs(urlsplit(self.path).query)["currentPage"][0])
+                owner.arrived.append(number)
+                owner._asked[number].set()
+                if number == owner.held:
+                    owner.next_came_while_held = owner._asked[number + 1].wait(timeout=5)
+                body = json.dumps(page([number], current=number, size=1, total_pages=owner.pages)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> PagedTenant:
+        threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_page_after_next_is_asked_for_on_a_second_connection_while_the_next_is_answered() -> None:
+    # The tenant has the following request in hand when it finishes a page (issue 13): page 3 is
+    # asked for while page 2's answer is still being worked out; the requests arrive in page order.
+    with PagedTenant(pages=4, held=2) as tenant, Client(tenant.url, BasicAuth(USER, PASSWORD)) as api:
+        pages = list(iter_pages(api, PATH, "managedObjects", page_size=1))
+
+    assert [[item["id"] for item in items] for items in pages] == [["1"], ["2"], ["3"], ["4"]]
+    assert tenant.next_came_while_held is True
+    assert tenant.arrived == [1, 2, 3, 4]
+
+
+def test_on_sent_is_called_once_the_request_has_been_written_before_its_answer_comes() -> None:
+    # The tenant holds its answer to page 1 until page 2 is asked for: page 2 can only be asked
+    # for by on_sent, called while page 1's answer is still awaited.
+    with PagedTenant(pages=2, held=1) as tenant, Client(tenant.url, BasicAuth(USER, PASSWORD)) as api:
+        second = threading.Thread(
+            target=api.request, args=("GET", PATH), kwargs={"params": {"currentPage": 2}}
+        )
+        api.request("GET", PATH, params={"currentPage": 1}, on_sent=second.start)
+        second.join(timeout=10)
+
+    assert tenant.next_came_while_held is True
+    assert tenant.arrived == [1, 2]
+
+
+class Sentinel:
+    """An item that can be watched with a weak reference (dicts cannot)."""
+
+
+def test_a_page_is_freed_while_the_next_one_is_awaited_and_only_the_last_may_be_retained(
+    client: Client, router: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router.get(PATH).mock(
+        side_effect=lambda request: httpx.Response(
+            200, json=page([int(request.url.params["currentPage"])], current=1, size=1, total_pages=3)
+        )
+    )
+    import c8ydm.api.client as client_module
+
+    decode, watched, alive_at_decode = client_module.decode_json, [], []
+
+    def decode_into_sentinels(response: httpx.Response, **options: Any) -> Any:
+        alive_at_decode.append([ref() is not None for ref in watched])
+        decoded = decode(response, **options)
+        decoded["managedObjects"] = [Sentinel() for _ in decoded["managedObjects"]]
+        watched.extend(weakref.ref(item) for item in decoded["managedObjects"])
+        return decoded
+
+    monkeypatch.setattr(client_module, "decode_json", decode_into_sentinels)
+    try:
+        paging.retain_last_page()
+        for items in iter_pages(client, PATH, "managedObjects", page_size=1):
+            del items
+        kept = [ref() is not None for ref in watched]
+        paging.retain_last_page(False)
+    finally:
+        paging.retain_last_page(False)
+
+    # When page 2 and page 3 are decoded, the pages before them are already gone.
+    assert alive_at_decode == [[], [False], [False, False]]
+    assert kept == [False, False, True]  # the last page outlives the walk only while asked to
+    assert [ref() is not None for ref in watched] == [False, False, False]

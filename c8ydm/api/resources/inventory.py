@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from c8ydm.api.conventions import path_segment
 from c8ydm.api.errors import InputError, NotFoundError
-from c8ydm.api.models.base import as_body
-from c8ydm.api.models.inventory import DeviceUser, ManagedObject, ManagedObjectReference
 from c8ydm.api.paging import DEFAULT_PAGE_SIZE, count, count_elements, iter_items
 from c8ydm.api.query import Expr, build
 
+# The models are imported where they are used: they load pydantic's machinery (~6 ms), which a
+# listing of raw documents (``documents``) needs only after its first request has left (issue 13).
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from c8ydm.api.client import Client
+    from c8ydm.api.models.inventory import DeviceUser, ManagedObject
 
 PATH = "/inventory/managedObjects"
 # §1.3 / §14(b): the UI's headers for child additions; Accept stays application/json.
@@ -22,7 +25,7 @@ REFERENCE_TYPE = "application/vnd.com.nsn.cumulocity.managedObjectReference+json
 REFERENCE_COLLECTION_TYPE = "application/vnd.com.nsn.cumulocity.managedObjectReferenceCollection+json"
 
 ChildRelation = Literal["childAdditions", "childAssets", "childDevices"]
-Body = ManagedObject | Mapping[str, Any]
+Body: TypeAlias = "ManagedObject | Mapping[str, Any]"
 
 
 def _query_text(query: str | Expr | None) -> str | None:
@@ -39,6 +42,8 @@ class Inventory:
         self, mo_id: str, *, with_children: bool | None = None, with_parents: bool | None = None
     ) -> ManagedObject:
         """Get one managed object. GET /inventory/managedObjects/{id}"""
+        from c8ydm.api.models.inventory import ManagedObject
+
         params = {"withChildren": with_children, "withParents": with_parents}
         return ManagedObject.model_validate(self._client.get_json(_mo_path(mo_id), params=params))
 
@@ -89,6 +94,8 @@ class Inventory:
         limit: int | None = None,
     ) -> Iterator[ManagedObject]:
         """Iterate matching managed objects across pages. GET /inventory/managedObjects"""
+        from c8ydm.api.models.inventory import ManagedObject
+
         filters = self._filters(
             query=query, type=type, fragment_type=fragment_type, ids=ids, owner=owner, text=text,
             q=q, with_parents=with_parents, with_children=with_children, params=params,
@@ -164,6 +171,8 @@ class Inventory:
 
         GET /inventory/managedObjects?pageSize=1[&query=][&type=][&createdFrom=][&fragmentType=]
         """
+        from c8ydm.api.models.inventory import ManagedObject
+
         params = {
             "pageSize": 1,
             "query": _query_text(query),
@@ -176,6 +185,9 @@ class Inventory:
 
     def create(self, body: Body) -> ManagedObject:
         """Create a managed object. POST /inventory/managedObjects"""
+        from c8ydm.api.models.base import as_body
+        from c8ydm.api.models.inventory import ManagedObject
+
         return ManagedObject.model_validate(self._client.post_json(PATH, as_body(body)))
 
     def update(self, mo_id: str, body: Body) -> ManagedObject:
@@ -183,6 +195,9 @@ class Inventory:
 
         PUT /inventory/managedObjects/{id}
         """
+        from c8ydm.api.models.base import as_body
+        from c8ydm.api.models.inventory import ManagedObject
+
         # §1.8, §14(a): the UI puts the id first into PUT bodies.
         payload = {"id": mo_id, **{key: value for key, value in as_body(body).items() if key != "id"}}
         return ManagedObject.model_validate(self._client.put_json(_mo_path(mo_id), payload))
@@ -208,6 +223,9 @@ class Inventory:
 
         POST /inventory/managedObjects/{id}/childAdditions
         """
+        from c8ydm.api.models.base import as_body
+        from c8ydm.api.models.inventory import ManagedObject
+
         headers = {"Content-Type": MANAGED_OBJECT_TYPE, "Accept": "application/json"}
         path = f"{_mo_path(parent_id)}/childAdditions"
         return ManagedObject.model_validate(self._client.post_json(path, as_body(body), headers=headers))
@@ -253,6 +271,8 @@ class Inventory:
         limit: int | None = None,
     ) -> Iterator[ManagedObject]:
         """Iterate a parent's children. GET /inventory/managedObjects/{id}/{relation}"""
+        from c8ydm.api.models.inventory import ManagedObjectReference
+
         references = iter_items(
             self._client, f"{_mo_path(parent_id)}/{relation}", "references",
             params={"query": _query_text(query)}, model=ManagedObjectReference,
@@ -280,10 +300,14 @@ class Inventory:
 
     def get_device_user(self, device_id: str) -> DeviceUser:
         """The device's own user (``device_…``). GET /inventory/managedObjects/{id}/user"""
+        from c8ydm.api.models.inventory import DeviceUser
+
         return DeviceUser.model_validate(self._client.get_json(f"{_mo_path(device_id)}/user"))
 
     def set_device_user_enabled(self, device_id: str, *, enabled: bool) -> DeviceUser:
         """Enable or disable the device's user (§12.3). PUT /inventory/managedObjects/{id}/user"""
+        from c8ydm.api.models.inventory import DeviceUser
+
         answer = self._client.put_json(f"{_mo_path(device_id)}/user", {"enabled": enabled})
         return DeviceUser.model_validate(answer or {"enabled": enabled})
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from c8ydm.api.client import Client
 from c8ydm.api.errors import InputError
-from c8ydm.api.models.inventory import ManagedObject
 from c8ydm.api.query import Q, build
 from c8ydm.procedures.resolve import resolve_group
+
+if TYPE_CHECKING:
+    from c8ydm.api.models.inventory import ManagedObject
 
 
 @dataclass(frozen=True)
