@@ -72,9 +72,13 @@ def _file_name(scope: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "-.") else f"%{ord(c):02x}" for c in scope)
 
 
-def cache_path(environ: Mapping[str, str] = os.environ, scope: str | None = None) -> Path:
-    """The name cache of one scope (see :func:`cache_scope`): ``<cache dir>/names/<scope>.json``."""
-    return cache_dir(environ) / "names" / (_file_name(scope or cache_scope(None, environ)) + ".json")
+def cache_path(kind: str, environ: Mapping[str, str] = os.environ, scope: str | None = None) -> Path:
+    """The cached names of one kind in one scope (see :func:`cache_scope`):
+    ``<cache dir>/names/<scope>/<kind>.json``. A file per kind: a complete listing replaces its
+    kind's file without reading anything, and completing a firmware name never reads the names
+    of 100,000 devices."""
+    scope_dir = _file_name(scope or cache_scope(None, environ))
+    return cache_dir(environ) / "names" / scope_dir / (_file_name(kind) + ".json")
 
 
 def _load_json(path: Path) -> Any:
@@ -97,43 +101,42 @@ def write_name_cache(
     100,000 devices writes one list and one time, not a time per name (issue 13: a per-name float
     cost a 20,000-device ``device list`` 17 ms). Groups older than the TTL are dropped on write.
     """
-    path = cache_path(scope=scope or cache_scope())
-    cache = _load_json(path)
-    cache = cache if isinstance(cache, dict) else {}
+    path = cache_path(kind, scope=scope or cache_scope())
     now = time.time()
-    fresh = list(dict.fromkeys(names))
-    groups: dict[str, list[str]] = {} if is_complete else _groups(cache.get(kind))
-    if groups and fresh:
-        refreshed = set(fresh)  # a name lives in the group of its newest sighting only
-        groups = {seen: [n for n in group if n not in refreshed] for seen, group in groups.items()}
-    oldest = now - CACHE_TTL_SECONDS
-    kept = {seen: group for seen, group in groups.items() if group and float(seen) >= oldest}
     stamp = str(int(now))
-    kept[stamp] = [*kept.get(stamp, []), *fresh]
-    cache[kind] = kept
+    if is_complete:  # stored as listed: the reader skips repeats and empty names (a 20,000-name
+        kept = {stamp: list(names)}  # listing writes its list without a pass over it, issue 13)
+    else:
+        fresh = list(dict.fromkeys(names))
+        groups = _groups(_load_json(path))
+        if groups and fresh:
+            refreshed = set(fresh)  # a name lives in the group of its newest sighting only
+            groups = {seen: [n for n in group if n not in refreshed] for seen, group in groups.items()}
+        oldest = now - CACHE_TTL_SECONDS
+        kept = {seen: group for seen, group in groups.items() if group and float(seen) >= oldest}
+        kept[stamp] = [*kept.get(stamp, []), *fresh]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(cache), encoding="utf-8")
+        tmp.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # a cache is a convenience: a read-only home must not break the command
 
 
 def _groups(entry: Any) -> dict[str, list[str]]:
-    """A kind's names by the second they were last seen; the older form ``{name: time}`` too."""
+    """A kind's names by the second they were last seen (``{"<second>": [names]}``)."""
     if not isinstance(entry, dict):
         return {}
     groups: dict[str, list[str]] = {}
     for key, value in entry.items():
-        if isinstance(value, list):
-            try:
-                float(key)
-            except ValueError:
-                continue
-            groups.setdefault(key, []).extend(str(name) for name in value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):  # {name: time}
-            groups.setdefault(str(int(value)), []).append(str(key))
+        if not isinstance(value, list):
+            continue
+        try:
+            float(key)
+        except ValueError:
+            continue
+        groups[key] = [str(name) for name in value]
     return groups
 
 
@@ -147,10 +150,9 @@ def read_name_cache(kind: str, *, scope: str | None = None, now: float | None = 
         repository = kind[: -len(PACKAGE_SUFFIX)]
         pairs = read_name_cache(repository + VERSIONS_SUFFIX, scope=scope, now=now)
         return sorted({*pairs, *read_name_cache(repository, scope=scope, now=now)})
-    cache = _load_json(cache_path(scope=scope or cache_scope()))
-    groups = _groups(cache.get(kind) if isinstance(cache, dict) else None)
+    groups = _groups(_load_json(cache_path(kind, scope=scope or cache_scope())))
     oldest = (now or time.time()) - CACHE_TTL_SECONDS
-    return sorted({name for seen, group in groups.items() if float(seen) >= oldest for name in group})
+    return sorted({name for seen, group in groups.items() if float(seen) >= oldest for name in group if name})
 
 
 def _values(spec: Node, incomplete: str, scope: str | None, args: list[str]) -> list[Item]:

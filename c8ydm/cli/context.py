@@ -66,6 +66,7 @@ class App:
         self.out = Output(self.options.output, stdout=stdout, stderr=stderr, environ=self.environ)
         self._client: Client | None = None
         self._gc_threshold = gc.get_threshold()
+        self._gc_was_enabled = gc.isenabled()
         self.used_connection: Connection | None = None  # for error hints (main.report)
 
     def __enter__(self) -> App:
@@ -78,6 +79,10 @@ class App:
         if self._client is not None:
             self._client.close()
             self._client = None
+            # The collector as client() found it: off under the entry point, which then exits at
+            # once (a full collection of everything unfrozen here cost a listing 4 ms, issue 13).
+            if not self._gc_was_enabled:
+                gc.disable()
             gc.unfreeze()
             gc.set_threshold(*self._gc_threshold)
         # Stays current on failure, so that main() reports the error in this command's format.
@@ -213,7 +218,7 @@ class App:
         from c8ydm.cli.completion import cache_scope, write_name_cache
 
         scope = cache_scope(self.options.session, self.environ)
-        write_name_cache(kind, [name for name in names if name], scope=scope, is_complete=is_complete)
+        write_name_cache(kind, names, scope=scope, is_complete=is_complete)
 
     # --- progress ------------------------------------------------------------------------------
     def upload_progress(self, label: str, total_bytes: int) -> UploadProgress:
@@ -258,8 +263,14 @@ class App:
             # each collection would walk them (and all of start-up) again. Restored on exit.
             gc.freeze()
             self._gc_threshold = gc.get_threshold()
+            self._gc_was_enabled = gc.isenabled()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *self._gc_threshold[1:])
             gc.enable()  # the entry point starts with it off (cli/main.py entry)
+            # The process ends with os._exit once the command is done (cli/main.py entry): a
+            # listing's last page is not freed object by object just before that.
+            from c8ydm.api.paging import retain_last_page
+
+            retain_last_page()
         return self._client
 
     def client_for(self, connection: Connection) -> Client:

@@ -132,9 +132,9 @@ def test_cache_dir_follows_xdg_cache_home(monkeypatch: pytest.MonkeyPatch) -> No
 
     assert completion.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/c8ydm")
     assert completion.cache_dir({}) == Path(os.path.expanduser("~/.cache/c8ydm"))
-    assert completion.cache_path({"XDG_CACHE_HOME": "/x"}, scope="session:prod/x y") == Path(
-        "/x/c8ydm/names/session%3aprod%2fx%20y.json"
-    )
+    assert completion.cache_path(
+        "firmware@version", {"XDG_CACHE_HOME": "/x"}, scope="session:prod/x y"
+    ) == Path("/x/c8ydm/names/session%3aprod%2fx%20y/firmware%40version.json")
 
 
 def test_a_filtered_list_adds_names_and_only_a_complete_list_replaces_them() -> None:
@@ -150,34 +150,45 @@ def test_a_filtered_list_adds_names_and_only_a_complete_list_replaces_them() -> 
 def test_each_name_expires_on_its_own() -> None:
     completion.write_name_cache("device", ["old"], scope="s")
     later = time.time() + completion.CACHE_TTL_SECONDS - 1
-    cache_file = completion.cache_path(scope="s")
-    aged = {"device": {str(int(later - completion.CACHE_TTL_SECONDS - 5)): ["old"], str(int(later)): ["new"]}}
+    cache_file = completion.cache_path("device", scope="s")
+    aged = {str(int(later - completion.CACHE_TTL_SECONDS - 5)): ["old"], str(int(later)): ["new"]}
     cache_file.write_text(json.dumps(aged))
 
     assert completion.read_name_cache("device", scope="s", now=later) == ["new"]
 
 
-def test_a_cache_written_by_an_older_c8ydm_is_still_read() -> None:
-    completion.write_name_cache("device", ["x"], scope="s")
-    now = time.time()
-    completion.cache_path(scope="s").write_text(json.dumps({"device": {"kept": now, "aged": now - 1000}}))
+def test_each_kind_has_its_own_file_and_a_complete_listing_replaces_it_without_reading_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completion.write_name_cache("firmware", ["alpine"], scope="s")
+    completion.write_name_cache("device", ["d1"], scope="s")
+    read: list[Path] = []
+    load = completion._load_json
+    monkeypatch.setattr(completion, "_load_json", lambda path: read.append(path) or load(path))
 
-    assert completion.read_name_cache("device", scope="s") == ["kept"]
-    completion.write_name_cache("device", ["added"], scope="s")
-    assert completion.read_name_cache("device", scope="s") == ["added", "kept"]
+    completion.write_name_cache("device", ["d2", "", "d3"], scope="s", is_complete=True)
+
+    assert read == []
+    assert sorted(path.name for path in completion.cache_path("device", scope="s").parent.iterdir()) == [
+        "device.json",
+        "firmware.json",
+    ]
+    assert completion.read_name_cache("device", scope="s") == ["d2", "d3"]
+    assert read == [completion.cache_path("device", scope="s")]  # completing devices reads devices only
 
 
 def test_a_listing_is_stored_as_one_group_and_a_refreshed_name_moves_to_the_newest() -> None:
-    completion.write_name_cache("device", ["b", "a", "b"], scope="s", is_complete=True)
-    stored = json.loads(completion.cache_path(scope="s").read_text())["device"]
-    assert list(stored.values()) == [["b", "a"]]
+    completion.write_name_cache("device", ["b", "a", "b", ""], scope="s", is_complete=True)
+    stored = json.loads(completion.cache_path("device", scope="s").read_text())
+    assert list(stored.values()) == [["b", "a", "b", ""]]  # as listed: the reader skips repeats and ""
+    assert completion.read_name_cache("device", scope="s") == ["a", "b"]
     (second,) = stored
     stored = {str(int(second) - 10): ["a", "c"]}  # seen 10 s earlier
-    completion.cache_path(scope="s").write_text(json.dumps({"device": stored}))
+    completion.cache_path("device", scope="s").write_text(json.dumps(stored))
 
     completion.write_name_cache("device", ["a"], scope="s")
 
-    regrouped = json.loads(completion.cache_path(scope="s").read_text())["device"]
+    regrouped = json.loads(completion.cache_path("device", scope="s").read_text())
     assert sorted(regrouped.values()) == [["a"], ["c"]]
     assert completion.read_name_cache("device", scope="s") == ["a", "c"]
 

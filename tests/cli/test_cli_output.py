@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import pty
 import subprocess
@@ -16,7 +17,9 @@ from support.entry_point import ENTRY_POINT, Run
 from support.terminal import read_until_closed
 
 from c8ydm import settings
+from c8ydm.api.errors import NotFoundError
 from c8ydm.api.models.inventory import ManagedObject
+from c8ydm.cli import output as output_module
 from c8ydm.cli.output import Output, printable
 from c8ydm.cli.progress import OperationProgress, TransferProgress, UploadProgress
 
@@ -37,19 +40,62 @@ def test_json_is_one_document_and_a_list_for_an_iterator() -> None:
     assert json.loads(render("json", iter(ROWS))) == ROWS
 
 
-def test_jsonl_streams_one_object_per_line_while_iterating() -> None:
-    seen: list[str] = []
-    stdout = io.StringIO()
+class CountingStream(io.StringIO):
+    """A stdout that counts its writes and remembers what had been flushed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+        self.flushed = ""
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.flushed = self.getvalue()
+
+
+def test_jsonl_writes_and_flushes_each_line_that_comes_a_flush_interval_after_the_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = iter([0.0, 0.25, 0.5])  # start, then the items come 0.25 s apart
+    monkeypatch.setattr(output_module.time, "monotonic", lambda: next(clock))
+    stdout, seen = CountingStream(), []
 
     def rows() -> Iterator[dict[str, Any]]:
         for row in ROWS:
             yield row
-            seen.append(stdout.getvalue())  # what was written before the next item was produced
+            seen.append(stdout.flushed)  # what had reached the reader before the next item
 
     Output("jsonl", stdout=stdout, environ={}).render(rows())
 
     assert [json.loads(line) for line in stdout.getvalue().splitlines()] == ROWS
-    assert seen[0] == json.dumps(ROWS[0]) + "\n"
+    assert seen == [json.dumps(ROWS[0]) + "\n", stdout.getvalue()]
+
+
+def test_jsonl_lines_produced_in_a_burst_are_written_in_batches_not_one_write_each() -> None:
+    rows = [{"id": str(i), "name": "x" * 1000} for i in range(200)]  # ~200 KB within milliseconds
+    stdout = CountingStream()
+
+    Output("jsonl", stdout=stdout, environ={}).render(iter(rows))
+
+    assert [json.loads(line) for line in stdout.getvalue().splitlines()] == rows
+    assert stdout.writes == math.ceil(len(stdout.getvalue()) / output_module.JSONL_BATCH_CHARS)
+    assert stdout.flushed == stdout.getvalue()
+
+
+def test_jsonl_writes_every_line_produced_before_the_items_break_off() -> None:
+    stdout = CountingStream()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield ROWS[0]
+        raise NotFoundError("page 2 is gone")
+
+    with pytest.raises(NotFoundError):
+        Output("jsonl", stdout=stdout, environ={}).render(rows())
+
+    assert stdout.flushed == json.dumps(ROWS[0]) + "\n"
 
 
 def test_csv_uses_keys_as_header_and_reaches_into_fragments() -> None:

@@ -127,18 +127,24 @@ def test_edit_help_does_not_call_the_description_required(cli: Callable[..., Run
     assert "required for a new entry" in add
 
 
-def test_the_garbage_collector_off_at_start_up_is_back_on_once_the_client_is_built() -> None:
+@pytest.mark.parametrize("enabled_at_start", [False, True])  # the entry point; main() called in-process
+def test_the_garbage_collector_runs_while_the_client_is_used_and_is_left_as_it_was_found(
+    enabled_at_start: bool,
+) -> None:
     import gc
     import io
 
     from c8ydm.cli.context import App, CommonOptions
 
     environ = {"C8Y_HOST": "http://127.0.0.1:9", "C8Y_TENANT": "t1", "C8Y_USER": "u", "C8Y_PASSWORD": "p"}
-    gc.disable()  # as the entry point starts
+    if not enabled_at_start:
+        gc.disable()  # as the entry point starts: it exits once the command is done
     try:
         with App(CommonOptions(), stdout=io.StringIO(), stderr=io.StringIO(), environ=environ) as app:
             app.client()
-            assert gc.isenabled()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+        # Off again before the start-up objects are unfrozen: no full collection on the way out.
+        assert (gc.isenabled(), gc.get_freeze_count()) == (enabled_at_start, 0)
     finally:
         gc.enable()
 
