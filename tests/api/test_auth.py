@@ -17,6 +17,7 @@ from c8ydm.api.auth import (
     basic_header,
     choose_login_type,
     decode_jwt_claims,
+    make_auth,
     tenant_from_login_options,
 )
 from c8ydm.api.client import Client
@@ -256,3 +257,14 @@ def test_jwt_payload_is_decoded_as_base64url() -> None:
 def test_auth_reprs_hide_secrets() -> None:
     for auth in (BasicAuth(USER, PASSWORD), OAIAuth(USER, PASSWORD), BearerAuth(PASSWORD)):
         assert PASSWORD not in repr(auth)
+
+
+def test_make_auth_picks_oai_secure_by_the_login_option_types_own_name() -> None:
+    # auth.py names the type without importing the models (start-up): the two must agree.
+    from c8ydm.api import auth
+    from c8ydm.api.models.tenant import LoginOptionType
+
+    assert LoginOptionType.OAUTH2_INTERNAL.value == auth.OAUTH2_INTERNAL
+    oai = make_auth(login_type=LoginOptionType.OAUTH2_INTERNAL.value.lower(), user="u", password="p")
+    basic = make_auth(login_type=LoginOptionType.BASIC.value, user="u", password="p")
+    assert (type(oai), type(basic)) == (OAIAuth, BasicAuth)
