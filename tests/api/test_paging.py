@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import weakref
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import respx
+from support.http_server import send_json
 
 from c8ydm.api import paging
 from c8ydm.api.auth import BasicAuth
@@ -306,12 +306,7 @@ class PagedTenant:
                 owner._asked[number].set()
                 if number == owner.held:
                     owner.next_came_while_held = owner._asked[number + 1].wait(timeout=5)
-                body = json.dumps(page([number], current=number, size=1, total_pages=owner.pages)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, 200, page([number], current=number, size=1, total_pages=owner.pages))
 
             def log_message(self, *args: Any) -> None:
                 pass

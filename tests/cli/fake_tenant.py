@@ -7,10 +7,11 @@ current tenant and current user, with Basic authentication checked.
 from __future__ import annotations
 
 import base64
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from support.http_server import send_json
 
 TENANT = "t100"
 
@@ -27,12 +28,7 @@ class FakeTenant:
             def do_GET(self) -> None:
                 owner.requests.append({"path": self.path, "headers": dict(self.headers)})
                 status, body = owner.answer(self.path.split("?")[0], self.headers.get("Authorization"))
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def log_message(self, *args: Any) -> None:
                 pass
