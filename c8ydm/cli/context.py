@@ -266,11 +266,12 @@ class App:
             self._gc_was_enabled = gc.isenabled()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *self._gc_threshold[1:])
             gc.enable()  # the entry point starts with it off (cli/main.py entry)
-            # The process ends with os._exit once the command is done (cli/main.py entry): a
-            # listing's last page is not freed object by object just before that.
-            from c8ydm.api.paging import retain_last_page
+            if not self._gc_was_enabled:
+                # Under the entry point, which ends the process with os._exit once the command is
+                # done: a listing's last page is not freed object by object just before that.
+                from c8ydm.api.paging import retain_last_page
 
-            retain_last_page()
+                retain_last_page()
         return self._client
 
     def client_for(self, connection: Connection) -> Client:

@@ -134,19 +134,24 @@ def test_the_garbage_collector_runs_while_the_client_is_used_and_is_left_as_it_w
     import gc
     import io
 
+    from c8ydm.api import paging
     from c8ydm.cli.context import App, CommonOptions
 
     environ = {"C8Y_HOST": "http://127.0.0.1:9", "C8Y_TENANT": "t1", "C8Y_USER": "u", "C8Y_PASSWORD": "p"}
+    paging.retain_last_page(False)
     if not enabled_at_start:
         gc.disable()  # as the entry point starts: it exits once the command is done
     try:
         with App(CommonOptions(), stdout=io.StringIO(), stderr=io.StringIO(), environ=environ) as app:
             app.client()
             assert gc.isenabled() and gc.get_freeze_count() > 0
+            # Only a process that ends with os._exit keeps a listing's last page to the end.
+            assert paging._last_page.keep is not enabled_at_start
         # Off again before the start-up objects are unfrozen: no full collection on the way out.
         assert (gc.isenabled(), gc.get_freeze_count()) == (enabled_at_start, 0)
     finally:
         gc.enable()
+        paging.retain_last_page(False)
 
 
 def test_the_entry_point_passes_on_the_exit_code_and_flushes_what_it_wrote() -> None:
