@@ -24,7 +24,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,7 +41,6 @@ MAX_PAGE_SIZE = 2000  # §1.5: larger values are trimmed by the server
 DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # §14(e): bulk reads use the largest page
 SWITCH_SECONDS = 0.001  # the GIL switch interval while pages are fetched ahead (see _Prefetch)
 LOOKAHEAD_PAGES = 2  # pages requested ahead of the caller while the pages are known (memory: 3 pages)
-Fetch = Callable[[Callable[[], None]], "httpx.Response"]  # sends one page's request; its argument: "sent"
 
 M = TypeVar("M", bound=BaseModel)
 Page = dict[str, Any]
@@ -158,15 +156,16 @@ class _Prefetch:
         ``until_sent``: return once the request for ``following`` has left."""
         for planned in plan.planned(following):
             if planned not in self._ahead:
-                fetch = partial(self._fetch, planned)
-                self._ahead[planned] = self.submit(fetch, wait_until_sent=until_sent and planned == following)
+                is_awaited = until_sent and planned == following
+                self._ahead[planned] = self._submit(planned, wait_until_sent=is_awaited)
 
     def take(self, number: int) -> httpx.Response:
         """The response for page ``number`` (asked for with ``request``), once it has arrived."""
         return self._ahead.pop(number).result()
 
-    def submit(self, fetch: Fetch, *, wait_until_sent: bool = False) -> Future[httpx.Response]:
-        """Fetch on a worker; ``wait_until_sent``: return once the request has left (or ended)."""
+    def _submit(self, number: int, *, wait_until_sent: bool) -> Future[httpx.Response]:
+        """Fetch page ``number`` on a worker; ``wait_until_sent``: return once its request has left
+        (or ended)."""
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -182,7 +181,7 @@ class _Prefetch:
             if before is not None:
                 before.wait()
             try:
-                return fetch(sent.set)
+                return self._fetch(number, sent.set)
             finally:
                 sent.set()
 
