@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel
-
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
     import httpx
+    from pydantic import BaseModel
 
     from c8ydm.api.client import Client
     from c8ydm.api.models.base import PageStatistics
@@ -42,7 +41,7 @@ DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # §14(e): bulk reads use the largest page
 SWITCH_SECONDS = 0.001  # the GIL switch interval while pages are fetched ahead (see _Prefetch)
 LOOKAHEAD_PAGES = 2  # pages requested ahead of the caller while the pages are known (memory: 3 pages)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")  # pydantic is imported where a model is first used
 Page = dict[str, Any]
 
 

@@ -18,6 +18,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from c8ydm import __version__
+from c8ydm.cli import coercion
 from c8ydm.cli.options import help_text
 
 
@@ -113,8 +114,8 @@ def load(entry: Entry) -> Any:
     module_name, _, attribute = entry.target.partition(":")
     target = getattr(importlib.import_module(module_name), attribute)
     if not isinstance(target, typer.Typer):
-        single = typer.Typer(rich_markup_mode=None, add_completion=False)
-        single.command(entry.name, help=target.__doc__)(target)
+        single = typer.Typer(rich_markup_mode=None, add_completion=False, cls=coercion.DeferredGroup)
+        single.command(entry.name, help=target.__doc__, cls=coercion.DeferredCommand)(target)
         target = single
     command = typer.main.get_command(target)
     command.name = entry.name
@@ -122,7 +123,7 @@ def load(entry: Entry) -> Any:
     return _plain(command)
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(coercion.Deferring, TyperGroup):
     """The root group: lists commands from the table, imports one only when it is used."""
 
     def list_commands(self, ctx: Any) -> list[str]:

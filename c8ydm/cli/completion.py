@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 import time
 from pathlib import Path  # already imported by the interpreter's start-up (site)
@@ -208,6 +207,8 @@ def candidates(root: Node, args: list[str], incomplete: str, *, scope: str | Non
 
 def split_words(line: str) -> list[str]:
     """Split a command line like click does, keeping an unterminated quote's partial word."""
+    import shlex  # here: only completion splits a command line (start-up, issue 13)
+
     lex = shlex.shlex(line, posix=True)
     lex.whitespace_split = True
     lex.commenters = ""

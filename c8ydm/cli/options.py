@@ -26,6 +26,7 @@ from typing import Annotated, Any
 
 import typer
 
+from c8ydm.cli.coercion import DeferredCommand, DeferredGroup
 from c8ydm.cli.completion import DYNAMIC_MARKER, PACKAGE_SUFFIX, read_name_cache
 from c8ydm.cli.context import App, CommonOptions
 from c8ydm.cli.output import OutputClosedError
@@ -198,6 +199,7 @@ def new_group(help: str | None = None) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        cls=DeferredGroup,
     )
 
 
@@ -231,7 +233,7 @@ def command(
         run.__annotations__ = {p.name: p.annotation for p in parameters}
         run.__doc__ = help_text(fn.__doc__)
         if group is not None:
-            group.command(name, help=run.__doc__, **settings)(run)
+            group.command(name, help=run.__doc__, cls=DeferredCommand, **settings)(run)
         return run
 
     return decorate

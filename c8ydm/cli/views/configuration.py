@@ -11,7 +11,6 @@ last operation, in Cumulocity's field names. ``device snapshot`` prints
 from __future__ import annotations
 
 import base64
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from c8ydm.cli.views.base import View
@@ -126,7 +125,7 @@ def snapshot_view(
         **(_info(info) or {}),
         "isNewer": snapshot.is_newer,
         "size": len(snapshot.data),
-        "sha256": hashlib.sha256(snapshot.data).hexdigest(),
+        "sha256": _sha256(snapshot.data),
     }
     if path is not None:
         document["path"] = str(path)
@@ -145,3 +144,9 @@ def snapshot_view(
         card.update(savedAs=saved.entry.name, entryId=saved.entry.id)
     columns = [(key, f"snapshot.{key}") for key in document]
     return View(result, columns=columns, card=card)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib  # here: `device list` imports this module and never needs it (start-up, issue 13)
+
+    return hashlib.sha256(data).hexdigest()
