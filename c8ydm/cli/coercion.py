@@ -66,7 +66,8 @@ def _number(annotation: type, parameter_info: Any, value: Any) -> Any:
 
 
 def _parsed(parser: Any, value: Any) -> Any:
-    """Typer's adapter returns what the parser returns; a parser's error is worded by the adapter."""
+    """Typer's adapter returns what the parser returns; a parser's error is worded by the adapter,
+    which calls the parser again (c8ydm's parsers, ``options.numeric_id``, are pure functions)."""
     if type(value) is not str:
         return _MISS
     try:
