@@ -69,8 +69,9 @@ def retain_last_page(on: bool = True) -> None:
 
 
 def _statistics(page: Mapping[str, Any]) -> PageStatistics:
-    # Imported here: the models load pydantic's machinery (~6 ms), which a listing needs only once
-    # its first page is on the way, not before its first request (issue 13).
+    # Imported here: the models load pydantic (for `device list -o jsonl` its only use, ~40 ms),
+    # which a listing needs only once its first answer is in and the next requests have left,
+    # not before its first request (issue 13).
     from c8ydm.api.models.base import PageStatistics
 
     return PageStatistics.model_validate(page.get("statistics") or {})
